@@ -1,0 +1,106 @@
+"""Orders' business logic: placing an order and following its run to the end."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from workflowviz.contracts import OrderPlaced
+from workflowviz.engine.designs import DEFAULT_DESIGN, UnknownDesign
+from workflowviz.engine.models import Pattern, RunStatus
+from workflowviz.engine.runs import run_create
+
+from .models import Order, OrderStatus, Product, Region
+from .signals import order_placed
+
+MAX_QUANTITY = 1000
+
+
+def order_validate(*, sku, quantity, customer_email, pattern, region) -> dict[str, str]:
+    """Every problem with an order's fields, by field name (empty when the order can be placed)."""
+    errors = {}
+    if not isinstance(sku, str) or not sku:
+        errors["sku"] = "Required: the SKU of a product in the catalogue."
+    elif not Product.objects.filter(sku=sku).exists():
+        errors["sku"] = f"No product has SKU '{sku[:40]}'."
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        errors["quantity"] = "Must be a whole number."
+    elif not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = f"Must be between 1 and {MAX_QUANTITY}."
+    try:
+        if not isinstance(customer_email, str) or len(customer_email) > 254:
+            raise ValidationError("bad")
+        validate_email(customer_email)
+    except ValidationError:
+        errors["customer_email"] = "Must be a valid email address."
+    if pattern not in Pattern.values:
+        errors["pattern"] = f"Must be one of: {', '.join(Pattern.values)}."
+    if region not in Region.values:
+        errors["region"] = f"Must be one of: {', '.join(Region.values)}."
+    return errors
+
+
+def order_place(
+    *,
+    sku: str,
+    quantity: int,
+    customer_email: str,
+    pattern: str,
+    region: str = Region.NORTH,
+    design: str = DEFAULT_DESIGN,
+    latency_ms: list[int] | None = None,
+) -> Order:
+    """Take stock, write the order and its run, and announce it; all in one transaction.
+
+    Raises ValidationError with a message per field when the order cannot be placed.
+    """
+    errors = order_validate(sku=sku, quantity=quantity, customer_email=customer_email, pattern=pattern, region=region)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(sku=sku)
+        if product.stock < quantity:
+            raise ValidationError({"quantity": f"Only {product.stock} of {sku} left in stock."})
+        product.stock -= quantity
+        product.save(update_fields=["stock"])
+        total = (product.price * quantity).quantize(Decimal("0.01"))
+        order = Order.objects.create(
+            product=product,
+            quantity=quantity,
+            customer_email=customer_email,
+            region=region,
+            total=total,
+            pattern=pattern,
+        )
+        try:
+            run = run_create(pattern=pattern, design_slug=design, order_id=order.pk, latency_ms=latency_ms)
+        except UnknownDesign:
+            raise ValidationError({"workflow": f"No workflow design named '{str(design)[:80]}'."}) from None
+        order.run_id = run.id
+        order.save(update_fields=["run_id"])
+        event = OrderPlaced(
+            order_id=order.pk,
+            customer_email=customer_email,
+            sku=sku,
+            product_name=product.name,
+            quantity=quantity,
+            total=str(total),
+            seller_code=product.seller_code,
+            region=region,
+        )
+        order_placed.send(sender=Order, order=order, run=run, event=event)
+    return order
+
+
+ORDER_STATUS_FOR_RUN = {
+    RunStatus.SUCCEEDED: OrderStatus.FULFILLED,
+    RunStatus.FAILED: OrderStatus.FAILED,
+    RunStatus.COMPENSATED: OrderStatus.CANCELLED,
+}
+
+
+def order_follow_run(*, order_id: int, run_status: str) -> None:
+    status = ORDER_STATUS_FOR_RUN.get(run_status)
+    if status:
+        Order.objects.filter(pk=order_id).update(status=status)

@@ -1,0 +1,88 @@
+import time
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from workflowviz.engine.models import FINAL_RUN_STATUSES, Run
+from workflowviz.processes import ProcessGroup, free_port, system_argvs, wait_for_port
+from workflowviz.web.demo import demo_seed
+
+
+def database_url() -> str:
+    """A URL for the test database, so that worker processes use the same one as the tests."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def redis_client():
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    yield client
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis(request):
+    """Every test starts with empty queues."""
+    yield
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
+def _workers_wait(group: ProcessGroup, timeout=30) -> None:
+    from rq import Worker
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while len(Worker.all(connection=client)) < len(settings.SERVICE_QUEUES):
+        assert not group.dead(), f"a process died at start: {group.dead()}"
+        assert time.monotonic() < deadline, "workers did not register in time"
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def system(django_db_setup, django_db_blocker):
+    """The real processes: one SimpleWorker per service queue and the reconciler, on the test database."""
+    group = ProcessGroup(env={"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
+    for name, argv in system_argvs(port=None).items():
+        group.start(name, argv)
+    _workers_wait(group)
+    yield group
+    group.stop()
+
+
+@pytest.fixture(scope="session")
+def web_url(system):
+    """Daphne serving the app beside the workers; its base URL."""
+    port = free_port()
+    process = system.start("web", system_argvs(port=port)["web"])
+    wait_for_port("127.0.0.1", port, process=process, what="daphne")
+    yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    demo_seed()
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser("admin", "admin@localhost", "correct-horse-battery")
+
+
+def runs_wait_final(run_ids, timeout=60) -> list[Run]:
+    """Wait until every run reached a final status; fail with what is still running."""
+    deadline = time.monotonic() + timeout
+    while True:
+        runs = list(Run.objects.filter(pk__in=run_ids))
+        if len(runs) == len(set(run_ids)) and all(run.status in FINAL_RUN_STATUSES for run in runs):
+            return runs
+        if time.monotonic() > deadline:
+            pending = [(str(run.id), run.status) for run in runs if run.status not in FINAL_RUN_STATUSES]
+            raise AssertionError(f"runs not final after {timeout}s: {pending[:5]} ({len(pending)} in all)")
+        time.sleep(0.1)

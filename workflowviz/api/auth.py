@@ -1,0 +1,47 @@
+"""API authentication: a session (with CSRF on writes) or an `Authorization: Bearer <token>` header."""
+
+from functools import wraps
+
+from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from .tokens import token_user
+
+
+def error_response(status: int, errors: dict[str, str]) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def _csrf_failure(request):
+    # Session-authenticated writes need the CSRF token, exactly as a form would.
+    check = CsrfViewMiddleware(lambda req: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
+
+
+def api_view(methods: list[str]):
+    """Authenticate the caller and allow only `methods`; every error is JSON."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                return error_response(405, {"method": f"Use {' or '.join(methods)}."})
+            header = request.headers.get("Authorization", "")
+            if header.startswith("Bearer "):
+                user = token_user(header[len("Bearer ") :].strip())
+                if user is None:
+                    return error_response(401, {"authorization": "Unknown or revoked token."})
+                request.user = user
+            elif request.user.is_authenticated:
+                if request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):
+                    return error_response(403, {"csrf": "CSRF token missing or incorrect."})
+            else:
+                return error_response(401, {"authorization": "Log in or send 'Authorization: Bearer <token>'."})
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,202 @@
+"""The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json."""
+
+ERRORS = {
+    "type": "object",
+    "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+    "required": ["errors"],
+}
+EVENT = {
+    "type": "object",
+    "properties": {
+        "run_id": {"type": "string", "format": "uuid"},
+        "seq": {"type": "integer"},
+        "service": {"type": "string"},
+        "kind": {"type": "string"},
+        "step_id": {"type": "string"},
+        "message_id": {"type": ["string", "null"]},
+        "message_type": {"type": "string"},
+        "payload": {"type": "object"},
+        "at": {"type": "string", "format": "date-time"},
+    },
+}
+RUN_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "run_id": {"type": "string", "format": "uuid"},
+        "pattern": {"enum": ["orchestration", "choreography"]},
+        "status": {"enum": ["running", "succeeded", "failed", "compensated"]},
+        "workflow": {"type": "string"},
+        "workflow_version": {"type": "integer"},
+        "order_id": {"type": ["integer", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "finished_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+STEP = {
+    "type": "object",
+    "properties": {
+        "step_id": {"type": "string"},
+        "service": {"type": "string"},
+        "action": {"type": "string"},
+        "status": {"type": "string"},
+        "attempts": {"type": "integer"},
+        "queued_at": {"type": ["string", "null"]},
+        "started_at": {"type": ["string", "null"]},
+        "finished_at": {"type": ["string", "null"]},
+        "error": {"type": "string"},
+    },
+}
+
+
+def _error(description):
+    return {"description": description, "content": {"application/json": {"schema": ERRORS}}}
+
+
+def _ok(description, schema):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+UNAUTHORIZED = _error("Not logged in and no valid bearer token.")
+
+
+def openapi_schema() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "workflowviz API", "version": "1.0.0"},
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+            }
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/products": {
+                "get": {
+                    "summary": "The product catalogue.",
+                    "responses": {
+                        "200": _ok("Products.", {"type": "object", "properties": {"results": {"type": "array"}}}),
+                        "401": UNAUTHORIZED,
+                    },
+                }
+            },
+            "/api/orders": {
+                "post": {
+                    "summary": "Place an order; its run starts at once.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["customer_email", "sku", "quantity", "pattern"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "customer_email": {"type": "string", "format": "email", "maxLength": 254},
+                                        "sku": {"type": "string"},
+                                        "quantity": {"type": "integer", "minimum": 1, "maximum": 1000},
+                                        "pattern": {"enum": ["orchestration", "choreography"]},
+                                        "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
+                                        "workflow": {"type": "string", "default": "order-fulfilment"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _ok(
+                            "Placed.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "order_id": {"type": "integer"},
+                                    "run_id": {"type": "string", "format": "uuid"},
+                                    "status": {"type": "string"},
+                                    "pattern": {"type": "string"},
+                                    "run_url": {"type": "string"},
+                                },
+                            },
+                        ),
+                        "400": _error("Malformed JSON, missing or unknown fields."),
+                        "401": UNAUTHORIZED,
+                        "403": _error("Session without a CSRF token."),
+                        "413": _error("Body too large."),
+                        "422": _error("A field's value is not acceptable (unknown SKU, quantity, email…)."),
+                    },
+                }
+            },
+            "/api/runs": {
+                "get": {
+                    "summary": "Runs, newest first.",
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": RUN_SUMMARY["properties"]["status"]},
+                        {"name": "pattern", "in": "query", "schema": RUN_SUMMARY["properties"]["pattern"]},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {
+                            "name": "page_size",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                        },
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "A page of runs.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "count": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "pages": {"type": "integer"},
+                                    "results": {"type": "array", "items": RUN_SUMMARY},
+                                },
+                            },
+                        ),
+                        "400": _error("Bad filter or page."),
+                        "401": UNAUTHORIZED,
+                        "404": _error("No such page."),
+                    },
+                }
+            },
+            "/api/runs/{run_id}": {
+                "get": {
+                    "summary": "A run: its steps and its event records in sequence order.",
+                    "parameters": [
+                        {
+                            "name": "run_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                        },
+                        {
+                            "name": "after_seq",
+                            "in": "query",
+                            "description": "Only the event records after this sequence number.",
+                            "schema": {"type": "integer", "minimum": 0},
+                        },
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "The run.",
+                            {
+                                "allOf": [
+                                    RUN_SUMMARY,
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "graph": {"type": "object"},
+                                            "steps": {"type": "array", "items": STEP},
+                                            "events": {"type": "array", "items": EVENT},
+                                            "last_seq": {"type": "integer"},
+                                        },
+                                    },
+                                ]
+                            },
+                        ),
+                        "400": _error("Bad after_seq."),
+                        "401": UNAUTHORIZED,
+                        "404": _error("No such run."),
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,26 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+
+from workflowviz.engine.reconciler import reconcile_once
+
+
+class Command(BaseCommand):
+    help = "Send again, every second, the outbox messages that no queue holds any more."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Reconcile once and exit.")
+
+    def handle(self, *args, once=False, **options):
+        self.stdout.write(f"reconciler: checking every {settings.RECONCILE_INTERVAL}s")
+        while True:
+            close_old_connections()
+            try:
+                reconcile_once()
+            except DatabaseError as error:
+                self.stderr.write(f"reconciler: database unavailable ({error})")
+            if once:
+                return
+            time.sleep(settings.RECONCILE_INTERVAL)

