@@ -97,7 +97,16 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+NODE_MODULES = BASE_DIR / "node_modules"
+# Front-end libraries come from npm (package-lock.json) and are served from node_modules, never committed.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("npm/d3", NODE_MODULES / "d3" / "dist"),
+    ("npm/cytoscape", NODE_MODULES / "cytoscape" / "dist"),
+    ("npm/dagre", NODE_MODULES / "dagre" / "dist"),
+    ("npm/cytoscape-dagre", NODE_MODULES / "cytoscape-dagre"),
+    ("npm/cytoscape-edgehandles", NODE_MODULES / "cytoscape-edgehandles"),
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Emails are written as files under var/emails unless another backend is configured.
