@@ -14,6 +14,8 @@ class Action:
     event: type[Message]
     handler: Callable[[Message], Message]
     description: str = ""
+    # The key of the action (of the same service) that undoes this one in a saga, or "" if none.
+    compensation: str = ""
 
     @property
     def key(self) -> str:
@@ -35,8 +37,17 @@ def action_register(
     event: type[Message],
     handler: Callable[[Message], Message],
     description: str = "",
+    compensation: str = "",
 ) -> Action:
-    action = Action(service=service, name=name, command=command, event=event, handler=handler, description=description)
+    action = Action(
+        service=service,
+        name=name,
+        command=command,
+        event=event,
+        handler=handler,
+        description=description,
+        compensation=compensation,
+    )
     existing = _actions.get(action.key)
     if existing is not None and existing.handler is not handler:
         raise DuplicateAction(f"{action.key} is registered twice")
