@@ -34,7 +34,7 @@ test-fast: setup
 	$(PY) -m pytest -m "not system and not browser"
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .

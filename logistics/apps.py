@@ -18,4 +18,21 @@ class LogisticsConfig(AppConfig):
             event=contracts.DeliveryPartnerAssigned,
             handler=handlers.handle_assign_delivery_partner,
             description="Assign a delivery partner by region, load and capacity; create the shipment.",
+            compensation="logistics.cancel_shipment",
+        )
+        action_register(
+            service="logistics",
+            name="cancel_shipment",
+            command=contracts.CancelShipment,
+            event=contracts.ShipmentCancelled,
+            handler=handlers.handle_cancel_shipment,
+            description="Cancel the shipment and free the partner's capacity.",
+        )
+        action_register(
+            service="logistics",
+            name="estimate_delivery",
+            command=contracts.EstimateDelivery,
+            event=contracts.DeliveryEstimated,
+            handler=handlers.handle_estimate_delivery,
+            description="Estimate the days to deliver in the region from the partners' spare capacity.",
         )

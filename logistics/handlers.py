@@ -1,6 +1,13 @@
-from workflowviz.contracts import AssignDeliveryPartner, DeliveryPartnerAssigned
+from workflowviz.contracts import (
+    AssignDeliveryPartner,
+    CancelShipment,
+    DeliveryEstimated,
+    DeliveryPartnerAssigned,
+    EstimateDelivery,
+    ShipmentCancelled,
+)
 
-from .services import partner_assign
+from .services import delivery_estimate, partner_assign, shipment_cancel
 
 
 def handle_assign_delivery_partner(command: AssignDeliveryPartner) -> DeliveryPartnerAssigned:
@@ -11,3 +18,12 @@ def handle_assign_delivery_partner(command: AssignDeliveryPartner) -> DeliveryPa
         partner_name=shipment.partner.name,
         tracking_number=shipment.tracking_number,
     )
+
+
+def handle_cancel_shipment(command: CancelShipment) -> ShipmentCancelled:
+    shipment = shipment_cancel(order_id=command.order_id)
+    return ShipmentCancelled(order_id=command.order_id, shipment_id=shipment.pk if shipment else None)
+
+
+def handle_estimate_delivery(command: EstimateDelivery) -> DeliveryEstimated:
+    return DeliveryEstimated(order_id=command.order_id, delivery_days=delivery_estimate(region=command.region))

@@ -18,6 +18,7 @@ class ShipmentStatus(models.TextChoices):
     ASSIGNED = "assigned"
     PICKED_UP = "picked_up"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"
 
 
 OPEN_SHIPMENT_STATUSES = [ShipmentStatus.ASSIGNED, ShipmentStatus.PICKED_UP]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Email
+from .models import Email, LoginCode
 
 
 @admin.register(Email)
@@ -9,3 +9,10 @@ class EmailAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["=order_id", "to", "subject"]
     date_hierarchy = "created_at"
+
+
+@admin.register(LoginCode)
+class LoginCodeAdmin(admin.ModelAdmin):
+    list_display = ["login_id", "email", "created_at", "entered_at", "verified_at", "expires_at"]
+    search_fields = ["=login_id", "email"]
+    readonly_fields = ["code_digest", "entered_digest"]

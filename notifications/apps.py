@@ -18,6 +18,15 @@ class NotificationsConfig(AppConfig):
             event=contracts.OrderConfirmationSent,
             handler=handlers.handle_send_order_confirmation,
             description="Email the buyer that the order is confirmed.",
+            compensation="notifications.send_order_cancellation",
+        )
+        action_register(
+            service="notifications",
+            name="send_order_cancellation",
+            command=contracts.SendOrderCancellation,
+            event=contracts.OrderCancellationSent,
+            handler=handlers.handle_send_order_cancellation,
+            description="Email the buyer that the order was cancelled (undoes the confirmation).",
         )
         action_register(
             service="notifications",
@@ -26,4 +35,28 @@ class NotificationsConfig(AppConfig):
             event=contracts.ShippedEmailSent,
             handler=handlers.handle_send_shipped_email,
             description="Email the buyer the tracking number.",
+        )
+        action_register(
+            service="notifications",
+            name="send_recommendations",
+            command=contracts.SendRecommendations,
+            event=contracts.RecommendationsSent,
+            handler=handlers.handle_send_recommendations,
+            description="Email the buyer suggestions, the delivery estimate and the points the order earns.",
+        )
+        action_register(
+            service="notifications",
+            name="send_login_code",
+            command=contracts.SendLoginCode,
+            event=contracts.LoginCodeSent,
+            handler=handlers.handle_send_login_code,
+            description="Email a one-time sign-in code (only its digest is kept).",
+        )
+        action_register(
+            service="notifications",
+            name="verify_login_code",
+            command=contracts.VerifyLoginCode,
+            event=contracts.LoginCodeVerified,
+            handler=handlers.handle_verify_login_code,
+            description="Check the code the user entered; fails (and is retried by its policy) until one is entered.",
         )

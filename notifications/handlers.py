@@ -1,8 +1,28 @@
 """Notifications' message handlers: one per command it accepts, returning the event it publishes."""
 
-from workflowviz.contracts import OrderConfirmationSent, SendOrderConfirmation, SendShippedEmail, ShippedEmailSent
+from workflowviz.contracts import (
+    LoginCodeSent,
+    LoginCodeVerified,
+    OrderCancellationSent,
+    OrderConfirmationSent,
+    RecommendationsSent,
+    SendLoginCode,
+    SendOrderCancellation,
+    SendOrderConfirmation,
+    SendRecommendations,
+    SendShippedEmail,
+    ShippedEmailSent,
+    VerifyLoginCode,
+)
 
-from .services import order_confirmation_send, shipped_email_send
+from .services import (
+    login_code_send,
+    login_code_verify,
+    order_cancellation_send,
+    order_confirmation_send,
+    recommendations_send,
+    shipped_email_send,
+)
 
 
 def handle_send_order_confirmation(command: SendOrderConfirmation) -> OrderConfirmationSent:
@@ -13,3 +33,23 @@ def handle_send_order_confirmation(command: SendOrderConfirmation) -> OrderConfi
 def handle_send_shipped_email(command: SendShippedEmail) -> ShippedEmailSent:
     email = shipped_email_send(**command.to_data())
     return ShippedEmailSent(order_id=command.order_id, shipped_email_id=email.pk)
+
+
+def handle_send_order_cancellation(command: SendOrderCancellation) -> OrderCancellationSent:
+    email = order_cancellation_send(**command.to_data())
+    return OrderCancellationSent(order_id=command.order_id, cancellation_email_id=email.pk)
+
+
+def handle_send_recommendations(command: SendRecommendations) -> RecommendationsSent:
+    email = recommendations_send(**command.to_data())
+    return RecommendationsSent(order_id=command.order_id, recommendations_email_id=email.pk)
+
+
+def handle_send_login_code(command: SendLoginCode) -> LoginCodeSent:
+    code = login_code_send(login_id=command.login_id, email=command.email)
+    return LoginCodeSent(login_id=command.login_id, login_code_id=code.pk)
+
+
+def handle_verify_login_code(command: VerifyLoginCode) -> LoginCodeVerified:
+    code = login_code_verify(login_id=command.login_id)
+    return LoginCodeVerified(login_id=command.login_id, login_code_id=code.pk)

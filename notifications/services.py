@@ -1,11 +1,15 @@
 """Notifications' business logic: write each email once, send it after the transaction commits."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import Email, EmailKind
+from .models import Email, EmailKind, LoginCode
 
 
 def email_send(*, kind: str, order_id: int, to: str, subject: str, body: str) -> Email:
@@ -37,6 +41,16 @@ def order_confirmation_send(
     )
 
 
+def order_cancellation_send(*, order_id: int, customer_email: str) -> Email:
+    return email_send(
+        kind=EmailKind.CANCELLATION,
+        order_id=order_id,
+        to=customer_email,
+        subject=f"Your order #{order_id} was cancelled",
+        body="We could not complete your order and have cancelled it. You will not be charged.",
+    )
+
+
 def shipped_email_send(*, order_id: int, customer_email: str, partner_name: str, tracking_number: str) -> Email:
     return email_send(
         kind=EmailKind.SHIPPED,
@@ -45,3 +59,102 @@ def shipped_email_send(*, order_id: int, customer_email: str, partner_name: str,
         subject=f"Your order #{order_id} is on its way",
         body=f"{partner_name} will deliver your order. Tracking number: {tracking_number}.",
     )
+
+
+def recommendations_send(
+    *,
+    order_id: int,
+    customer_email: str,
+    product_name: str,
+    suggested_skus: list[str],
+    delivery_days: int,
+    points_quote: int,
+) -> Email:
+    suggestions = ", ".join(suggested_skus) if suggested_skus else "nothing yet: you are among the first buyers"
+    return email_send(
+        kind=EmailKind.RECOMMENDATIONS,
+        order_id=order_id,
+        to=customer_email,
+        subject=f"More for your order #{order_id}",
+        body=f"Your {product_name} should arrive in about {delivery_days} day(s), and the order earns you "
+        f"{points_quote} points.\nOther buyers of this seller also ordered: {suggestions}.",
+    )
+
+
+# --- One-time sign-in codes ----------------------------------------------------------------------
+LOGIN_CODE_DIGITS = 6
+LOGIN_CODE_TTL = timedelta(minutes=5)
+
+
+class LoginCodeNotEntered(Exception):
+    """Nobody has entered the code yet: the verifying step fails and its retry policy asks again later."""
+
+
+class LoginCodeWrong(Exception):
+    pass
+
+
+class LoginCodeExpired(Exception):
+    pass
+
+
+class UnknownLogin(Exception):
+    pass
+
+
+def _code_digest(login_id: str, code: str) -> str:
+    return salted_hmac("notifications.login-code", f"{login_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def login_code_send(*, login_id: str, email: str) -> LoginCode:
+    """Make a code for the login and email it; asking again for the same login changes nothing."""
+    existing = LoginCode.objects.filter(login_id=login_id).first()
+    if existing:
+        return existing
+    code = "".join(secrets.choice("0123456789") for _ in range(LOGIN_CODE_DIGITS))
+    login_code = LoginCode.objects.create(
+        login_id=login_id,
+        email=email,
+        code_digest=_code_digest(login_id, code),
+        expires_at=timezone.now() + LOGIN_CODE_TTL,
+    )
+    sent = Email.objects.create(
+        kind=EmailKind.LOGIN_CODE,
+        order_id=None,
+        to=email,
+        subject=f"Your sign-in code: {code}",
+        body=f"Enter {code} to sign in. It is valid for {int(LOGIN_CODE_TTL.total_seconds() // 60)} minutes.\n"
+        "If you did not ask to sign in, ignore this email.",
+    )
+    transaction.on_commit(lambda: _deliver(sent.pk))
+    return login_code
+
+
+def login_code_enter(*, login_id: str, code: str) -> LoginCode:
+    """Keep (the digest of) what the user typed; the verifying step compares it."""
+    login_code = LoginCode.objects.filter(login_id=login_id).first()
+    if login_code is None:
+        raise UnknownLogin("no code was sent for this login yet")
+    if login_code.verified_at is None:
+        login_code.entered_digest = _code_digest(login_id, code.strip())
+        login_code.entered_at = timezone.now()
+        login_code.save(update_fields=["entered_digest", "entered_at"])
+    return login_code
+
+
+def login_code_verify(*, login_id: str) -> LoginCode:
+    """The login's code, verified; raises while no code (or a wrong one) was entered, or once expired."""
+    login_code = LoginCode.objects.filter(login_id=login_id).first()
+    if login_code is None:
+        raise UnknownLogin("no code was sent for this login")
+    if login_code.verified_at is not None:
+        return login_code
+    if timezone.now() > login_code.expires_at:
+        raise LoginCodeExpired("the code expired; ask for a new one")
+    if not login_code.entered_digest:
+        raise LoginCodeNotEntered("waiting for the user to enter the code")
+    if not constant_time_compare(login_code.entered_digest, login_code.code_digest):
+        raise LoginCodeWrong("the code entered is not the one sent")
+    login_code.verified_at = timezone.now()
+    login_code.save(update_fields=["verified_at"])
+    return login_code

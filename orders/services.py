@@ -9,7 +9,7 @@ from django.db import transaction
 from workflowviz.contracts import OrderPlaced
 from workflowviz.engine.designs import DEFAULT_DESIGN, UnknownDesign
 from workflowviz.engine.models import Pattern, RunStatus
-from workflowviz.engine.runs import run_create
+from workflowviz.engine.runs import BadOverrides, run_create
 
 from .models import Order, OrderStatus, Product, Region
 from .signals import order_placed
@@ -17,19 +17,30 @@ from .signals import order_placed
 MAX_QUANTITY = 1000
 
 
+def _storable_text(value) -> bool:
+    """A string the database can store: JSON may carry NULs and lone surrogates, which it cannot."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def order_validate(*, sku, quantity, customer_email, pattern, region) -> dict[str, str]:
     """Every problem with an order's fields, by field name (empty when the order can be placed)."""
     errors = {}
     if not isinstance(sku, str) or not sku:
         errors["sku"] = "Required: the SKU of a product in the catalogue."
-    elif not Product.objects.filter(sku=sku).exists():
+    elif not _storable_text(sku) or not Product.objects.filter(sku=sku).exists():
         errors["sku"] = f"No product has SKU '{sku[:40]}'."
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         errors["quantity"] = "Must be a whole number."
     elif not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = f"Must be between 1 and {MAX_QUANTITY}."
     try:
-        if not isinstance(customer_email, str) or len(customer_email) > 254:
+        if not _storable_text(customer_email) or len(customer_email) > 254:
             raise ValidationError("bad")
         validate_email(customer_email)
     except ValidationError:
@@ -50,12 +61,15 @@ def order_place(
     region: str = Region.NORTH,
     design: str = DEFAULT_DESIGN,
     latency_ms: list[int] | None = None,
+    policy_overrides: dict | None = None,
 ) -> Order:
     """Take stock, write the order and its run, and announce it; all in one transaction.
 
     Raises ValidationError with a message per field when the order cannot be placed.
     """
     errors = order_validate(sku=sku, quantity=quantity, customer_email=customer_email, pattern=pattern, region=region)
+    if not _storable_text(design):
+        errors["workflow"] = "Must be the name of a workflow design."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -74,9 +88,19 @@ def order_place(
             pattern=pattern,
         )
         try:
-            run = run_create(pattern=pattern, design_slug=design, order_id=order.pk, latency_ms=latency_ms)
+            run = run_create(
+                pattern=pattern,
+                design_slug=design,
+                order_id=order.pk,
+                latency_ms=latency_ms,
+                policy_overrides=policy_overrides,
+            )
         except UnknownDesign:
-            raise ValidationError({"workflow": f"No workflow design named '{str(design)[:80]}'."}) from None
+            raise ValidationError(
+                {"workflow": f"No workflow design '{str(design)[:80]}' that starts when an order is placed."}
+            ) from None
+        except BadOverrides as bad:
+            raise ValidationError({f"policy.{path}": problem for path, problem in bad.problems.items()}) from None
         order.run_id = run.id
         order.save(update_fields=["run_id"])
         event = OrderPlaced(

@@ -18,4 +18,21 @@ class SellersConfig(AppConfig):
             event=contracts.ShipmentPreparationRequested,
             handler=handlers.handle_prepare_shipment,
             description="Tell the seller to prepare the shipment.",
+            compensation="sellers.cancel_shipment_preparation",
+        )
+        action_register(
+            service="sellers",
+            name="cancel_shipment_preparation",
+            command=contracts.CancelShipmentPreparation,
+            event=contracts.ShipmentPreparationCancelled,
+            handler=handlers.handle_cancel_shipment_preparation,
+            description="Tell the seller to stop preparing the shipment.",
+        )
+        action_register(
+            service="sellers",
+            name="suggest_products",
+            command=contracts.SuggestProducts,
+            event=contracts.ProductsSuggested,
+            handler=handlers.handle_suggest_products,
+            description="Suggest other products of the same seller, the most often ordered first.",
         )

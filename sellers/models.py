@@ -17,6 +17,7 @@ class TaskStatus(models.TextChoices):
     REQUESTED = "requested"
     PREPARING = "preparing"
     READY = "ready"
+    CANCELLED = "cancelled"
 
 
 class SellerTask(models.Model):

@@ -1,6 +1,8 @@
 """Sellers' business logic."""
 
-from .models import Seller, SellerTask
+from django.db.models import Count
+
+from .models import Seller, SellerTask, TaskStatus
 
 
 class UnknownSeller(Exception):
@@ -16,3 +18,24 @@ def shipment_preparation_request(*, order_id: int, seller_code: str, sku: str, q
         order_id=order_id, defaults={"seller": seller, "sku": sku, "quantity": quantity}
     )
     return task
+
+
+def shipment_preparation_cancel(*, order_id: int) -> SellerTask | None:
+    """Tell the seller to stop preparing the order's shipment; nothing to do if no task was created."""
+    task = SellerTask.objects.filter(order_id=order_id).first()
+    if task is not None and task.status != TaskStatus.CANCELLED:
+        task.status = TaskStatus.CANCELLED
+        task.save(update_fields=["status"])
+    return task
+
+
+def products_suggest(*, seller_code: str, sku: str, limit: int = 3) -> list[str]:
+    """Other SKUs of the same seller, the most often ordered first (from the seller's own tasks)."""
+    rows = (
+        SellerTask.objects.filter(seller__code=seller_code)
+        .exclude(sku=sku)
+        .values("sku")
+        .annotate(times=Count("id"))
+        .order_by("-times", "sku")[:limit]
+    )
+    return [row["sku"] for row in rows]

@@ -34,7 +34,7 @@ def _clean_redis(request):
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def _workers_wait(group: ProcessGroup, timeout=30) -> None:
+def _workers_wait(group: ProcessGroup, timeout=120) -> None:
     from rq import Worker
 
     client = redis.Redis.from_url(settings.REDIS_URL)
@@ -75,10 +75,27 @@ def admin_user(db):
     return get_user_model().objects.create_superuser("admin", "admin@localhost", "correct-horse-battery")
 
 
-def runs_wait_final(run_ids, timeout=60) -> list[Run]:
-    """Wait until every run reached a final status; fail with what is still running."""
+@pytest.fixture
+def report(request):
+    """Write a line to the test output (for figures a test measured, such as crash-test counts)."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+
+    def write(line: str) -> None:
+        with capture.global_and_fixture_disabled():
+            print(f"\n    {request.node.name}: {line}", flush=True)
+
+    return write
+
+
+def runs_wait_final(run_ids, timeout=60, *, supervise: ProcessGroup | None = None) -> list[Run]:
+    """Wait until every run reached a final status; fail with what is still running.
+
+    With `supervise`, workers that died meanwhile are started again, as `run_system` does.
+    """
     deadline = time.monotonic() + timeout
     while True:
+        if supervise is not None:
+            supervise.restart_dead()
         runs = list(Run.objects.filter(pk__in=run_ids))
         if len(runs) == len(set(run_ids)) and all(run.status in FINAL_RUN_STATUSES for run in runs):
             return runs

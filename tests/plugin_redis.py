@@ -13,8 +13,24 @@ from workflowviz.processes import free_port, redis_start
 
 _var_dir = Path(tempfile.mkdtemp(prefix="workflowviz-tests-"))
 _port = free_port()
-_redis = redis_start(_port, _var_dir / "redis")
-atexit.register(lambda: (_redis.terminate(), _redis.wait(10)))
+_redis = {"process": redis_start(_port, _var_dir / "redis")}
+
+
+def _redis_stop():
+    _redis["process"].terminate()
+    _redis["process"].wait(10)
+
+
+def redis_stop() -> None:
+    """Stop the tests' redis-server (it keeps nothing on disk, so it comes back empty)."""
+    _redis_stop()
+
+
+def redis_start_again() -> None:
+    _redis["process"] = redis_start(_port, _var_dir / "redis")
+
+
+atexit.register(_redis_stop)
 
 os.environ["REDIS_URL"] = f"redis://127.0.0.1:{_port}/0"
 os.environ["WORKFLOWVIZ_VAR_DIR"] = str(_var_dir)

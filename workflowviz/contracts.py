@@ -6,7 +6,7 @@ dependency-free dataclass; messages travel as the JSON of its fields.
 
 from dataclasses import asdict, dataclass, fields
 
-SERVICES = ("orders", "notifications", "sellers", "logistics")
+SERVICES = ("orders", "notifications", "sellers", "logistics", "rewards")
 
 
 class Message:
@@ -101,3 +101,149 @@ class DeliveryPartnerAssigned(Message):
     shipment_id: int
     partner_name: str
     tracking_number: str
+
+
+# --- Compensation: undoing a step after the run failed for good ---------------------------------
+@dataclass(frozen=True)
+class OrderCancelled(Message):
+    """Choreography's failure event: the failing service tells everyone; whoever acted undoes it."""
+
+    order_id: int
+    failed_step: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SendOrderCancellation(Message):
+    order_id: int
+    customer_email: str
+
+
+@dataclass(frozen=True)
+class OrderCancellationSent(Message):
+    order_id: int
+    cancellation_email_id: int
+
+
+@dataclass(frozen=True)
+class CancelShipmentPreparation(Message):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class ShipmentPreparationCancelled(Message):
+    order_id: int
+    seller_task_id: int | None
+
+
+@dataclass(frozen=True)
+class CancelShipment(Message):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class ShipmentCancelled(Message):
+    order_id: int
+    shipment_id: int | None
+
+
+# --- Recommendations enrichment: several services add to one email (fan-out, fan-in) ------------
+@dataclass(frozen=True)
+class SuggestProducts(Message):
+    order_id: int
+    seller_code: str
+    sku: str
+
+
+@dataclass(frozen=True)
+class ProductsSuggested(Message):
+    order_id: int
+    suggested_skus: list[str]
+
+
+@dataclass(frozen=True)
+class EstimateDelivery(Message):
+    order_id: int
+    region: str
+
+
+@dataclass(frozen=True)
+class DeliveryEstimated(Message):
+    order_id: int
+    delivery_days: int
+
+
+@dataclass(frozen=True)
+class SendRecommendations(Message):
+    order_id: int
+    customer_email: str
+    product_name: str
+    suggested_skus: list[str]
+    delivery_days: int
+    points_quote: int
+
+
+@dataclass(frozen=True)
+class RecommendationsSent(Message):
+    order_id: int
+    recommendations_email_id: int
+
+
+# --- Rewards: a subscriber that joined later, unknown to Orders ---------------------------------
+@dataclass(frozen=True)
+class AwardOrderPoints(Message):
+    order_id: int
+    customer_email: str
+    total: str
+
+
+@dataclass(frozen=True)
+class PointsAwarded(Message):
+    order_id: int
+    points_entry_id: int
+
+
+@dataclass(frozen=True)
+class QuotePoints(Message):
+    order_id: int
+    customer_email: str
+    total: str
+
+
+@dataclass(frozen=True)
+class PointsQuoted(Message):
+    order_id: int
+    points_quote: int
+    points_balance: int
+
+
+# --- Login with a one-time code ------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoginRequested(Message):
+    """The trigger of the login-otp design: someone asked to sign in with a code sent by email."""
+
+    login_id: str
+    email: str
+
+
+@dataclass(frozen=True)
+class SendLoginCode(Message):
+    login_id: str
+    email: str
+
+
+@dataclass(frozen=True)
+class LoginCodeSent(Message):
+    login_id: str
+    login_code_id: int
+
+
+@dataclass(frozen=True)
+class VerifyLoginCode(Message):
+    login_id: str
+
+
+@dataclass(frozen=True)
+class LoginCodeVerified(Message):
+    login_id: str
+    login_code_id: int

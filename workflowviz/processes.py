@@ -14,8 +14,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SERVICE_QUEUES = ["orders", "notifications", "sellers", "logistics"]
-WORKER_CLASS = "rq.worker.SimpleWorker"
+# One RQ queue per service (settings.SERVICE_QUEUES is this list); run_system starts a worker for each.
+SERVICE_QUEUES = ["orders", "notifications", "sellers", "logistics", "rewards"]
+WORKER_CLASS = "workflowviz.engine.worker.ServiceWorker"
 JOB_SERIALIZER = "rq.serializers.JSONSerializer"
 
 
@@ -118,11 +119,23 @@ class ProcessGroup:
     def __init__(self, env: dict[str, str] | None = None):
         self.env = {**os.environ, **(env or {})}
         self.processes: dict[str, subprocess.Popen] = {}
+        self.argvs: dict[str, tuple[list[str], dict]] = {}
 
     def start(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(argv, cwd=BASE_DIR, env=self.env, **kwargs)
         self.processes[name] = process
+        self.argvs[name] = (argv, kwargs)
         return process
+
+    def restart_dead(self, prefixes=("worker-", "reconciler")) -> list[str]:
+        """Start again the processes (workers, reconciler by default) that have exited; their names."""
+        restarted = []
+        for name in self.dead():
+            if name.startswith(prefixes) and name in self.argvs:
+                argv, kwargs = self.argvs[name]
+                self.start(name, argv, **kwargs)
+                restarted.append(name)
+        return restarted
 
     def dead(self) -> dict[str, int]:
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from workflowviz.processes import SERVICE_QUEUES as PROCESS_SERVICE_QUEUES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WORKFLOWVIZ_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -27,14 +29,18 @@ INSTALLED_APPS = [
     "workflowviz.engine",
     "workflowviz.api",
     "workflowviz.web",
+    "workflowviz.designer",
     "orders",
     "notifications",
     "sellers",
     "logistics",
+    "rewards",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ under daphne too (our files and the npm ones, found through STATICFILES_DIRS).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +114,9 @@ STATICFILES_DIRS = [
     ("npm/cytoscape-edgehandles", NODE_MODULES / "cytoscape-edgehandles"),
 ]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Without collectstatic, WhiteNoise serves what the static finders find; in DEBUG it re-reads changed files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Emails are written as files under var/emails unless another backend is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -117,14 +126,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@workflowviz.loca
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # One RQ queue per service, named after it. Jobs carry only a message id, serialized as JSON.
-SERVICE_QUEUES = ["orders", "notifications", "sellers", "logistics"]
+# (The one list lives in workflowviz.processes, which starts a worker per queue.)
+SERVICE_QUEUES = list(PROCESS_SERVICE_QUEUES)
 RQ_QUEUES = {
     name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60, "SERIALIZER": "rq.serializers.JSONSerializer"}
     for name in SERVICE_QUEUES
 }
-# SimpleWorker runs jobs in the worker process instead of forking one child per job: about 4x the
-# no-op jobs per second on this machine (see README, "Why SimpleWorker").
-RQ_WORKER_CLASS = "rq.worker.SimpleWorker"
 
 CHANNEL_LAYERS = {
     "default": {

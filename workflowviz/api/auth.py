@@ -28,7 +28,9 @@ def api_view(methods: list[str]):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
-                return error_response(405, {"method": f"Use {' or '.join(methods)}."})
+                response = error_response(405, {"method": f"Use {' or '.join(methods)}."})
+                response["Allow"] = ", ".join(methods)
+                return response
             header = request.headers.get("Authorization", "")
             if header.startswith("Bearer "):
                 user = token_user(header[len("Bearer ") :].strip())

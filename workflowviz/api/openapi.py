@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json."""
 
+from workflowviz.designer.openapi import workflow_paths
+
 ERRORS = {
     "type": "object",
     "properties": {"errors": {"type": "object", "additionalProperties": {"type": "string"}}},
@@ -48,6 +50,24 @@ STEP = {
 }
 
 
+FAULTS = {
+    "type": "object",
+    "properties": {
+        "services": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "service": {"type": "string"},
+                    "down": {"type": "boolean"},
+                    "deliver_twice": {"type": "integer"},
+                },
+            },
+        }
+    },
+}
+
+
 def _error(description):
     return {"description": description, "content": {"application/json": {"schema": ERRORS}}}
 
@@ -57,6 +77,81 @@ def _ok(description, schema):
 
 
 UNAUTHORIZED = _error("Not logged in and no valid bearer token.")
+OBJECT = {"type": "object"}
+
+
+def _post(summary, request_schema, responses):
+    body = {"required": True, "content": {"application/json": {"schema": request_schema}}}
+    return {"post": {"summary": summary, "requestBody": body, "responses": {**responses, "401": UNAUTHORIZED}}}
+
+
+# The dashboard's endpoints (workflowviz/api/dashboard.py).
+DASHBOARD_PATHS = {
+    "/api/services": {
+        "get": {
+            "summary": "Each service queue: jobs queued, in flight (started), failed, scheduled, and its workers.",
+            "responses": {
+                "200": _ok("Health per service.", {"type": "object", "properties": {"services": {"type": "array"}}}),
+                "401": UNAUTHORIZED,
+                "503": _error("Redis does not answer."),
+            },
+        }
+    },
+    "/api/orders/burst": _post(
+        "Place up to 100 orders at once (send bigger bursts in chunks); pattern 'both' alternates.",
+        {
+            "type": "object",
+            "required": ["count", "customer_email", "sku", "quantity", "pattern"],
+            "additionalProperties": False,
+            "properties": {
+                "count": {"type": "integer", "minimum": 1, "maximum": 100},
+                "customer_email": {"type": "string", "format": "email", "maxLength": 254},
+                "sku": {"type": "string"},
+                "quantity": {"type": "integer", "minimum": 1, "maximum": 1000},
+                "pattern": {"enum": ["orchestration", "choreography", "both"]},
+                "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
+                "offset": {"type": "integer", "minimum": 0, "description": "Index of the first order ('both')."},
+                "latency_ms": {
+                    "type": ["array", "null"],
+                    "items": {"type": "integer", "minimum": 0, "maximum": 10000},
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "description": "Simulated latency [low, high] per step instead of the design's.",
+                },
+            },
+        },
+        {
+            "201": _ok(
+                "Placed; 'stopped' says why the chunk ended early.",
+                {
+                    "type": "object",
+                    "properties": {"count": {"type": "integer"}, "placed": {"type": "array"}, "stopped": OBJECT},
+                },
+            ),
+            "400": _error("Malformed JSON, missing or unknown fields."),
+            "403": _error("Session without a CSRF token."),
+            "413": _error("Body too large."),
+            "422": _error("A field's value is not acceptable; nothing was placed."),
+        },
+    ),
+    "/api/run-statuses": _post(
+        "The status of many runs at once (a burst's progress).",
+        {
+            "type": "object",
+            "required": ["run_ids"],
+            "additionalProperties": False,
+            "properties": {
+                "run_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}, "maxItems": 1000}
+            },
+        },
+        {
+            "200": _ok("Run id → status, and how many runs have each status.", OBJECT),
+            "400": _error("Malformed JSON, missing or unknown fields."),
+            "403": _error("Session without a CSRF token."),
+            "422": _error("Not a list of at most 1000 run ids."),
+        },
+    ),
+}
 
 
 def openapi_schema() -> dict:
@@ -71,6 +166,7 @@ def openapi_schema() -> dict:
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
+            **DASHBOARD_PATHS,
             "/api/products": {
                 "get": {
                     "summary": "The product catalogue.",
@@ -98,6 +194,14 @@ def openapi_schema() -> dict:
                                         "pattern": {"enum": ["orchestration", "choreography"]},
                                         "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
                                         "workflow": {"type": "string", "default": "order-fulfilment"},
+                                        "policy": {
+                                            "type": "object",
+                                            "description": 'Step policy overrides (faults): {"*" or a step id: '
+                                            '{"failure_probability": 0..1, "latency_ms": [lo, hi], '
+                                            '"max_attempts": 1..10, "timeout_seconds": 1..3600, '
+                                            '"backoff_seconds": 0..60}}',
+                                            "additionalProperties": {"type": "object"},
+                                        },
                                     },
                                 }
                             }
@@ -124,6 +228,39 @@ def openapi_schema() -> dict:
                         "422": _error("A field's value is not acceptable (unknown SKU, quantity, email…)."),
                     },
                 }
+            },
+            "/api/faults": {
+                "get": {
+                    "summary": "The fault switches of every service.",
+                    "responses": {"200": _ok("Switches.", FAULTS), "401": UNAUTHORIZED},
+                },
+                "post": {
+                    "summary": "Take a service down or up; deliver its next N messages twice (operator role).",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["service"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "service": {"type": "string"},
+                                        "down": {"type": "boolean"},
+                                        "deliver_twice": {"type": "integer", "minimum": 0, "maximum": 10000},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _ok("Switches after the change.", FAULTS),
+                        "400": _error("Malformed JSON or unknown fields."),
+                        "401": UNAUTHORIZED,
+                        "403": _error("Not an operator, or a session without a CSRF token."),
+                        "422": _error("Unknown service or bad value."),
+                    },
+                },
             },
             "/api/runs": {
                 "get": {
@@ -198,5 +335,6 @@ def openapi_schema() -> dict:
                     },
                 }
             },
+            **workflow_paths(),
         },
     }

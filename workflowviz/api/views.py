@@ -3,7 +3,7 @@
 import json
 import uuid
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 
@@ -18,16 +18,28 @@ from .openapi import openapi_schema
 
 MAX_BODY_BYTES = 16 * 1024
 ORDER_FIELDS = {"customer_email", "sku", "quantity", "pattern"}
-OPTIONAL_ORDER_FIELDS = {"region", "workflow"}
+OPTIONAL_ORDER_FIELDS = {"region", "workflow", "policy"}
 
 
 def json_body(request) -> tuple[dict | None, JsonResponse | None]:
-    if len(request.body) > MAX_BODY_BYTES:
-        return None, error_response(413, {"body": f"At most {MAX_BODY_BYTES} bytes."})
+    too_large = error_response(413, {"body": f"At most {MAX_BODY_BYTES} bytes."})
+    # Refuse by the declared length before reading: over DATA_UPLOAD_MAX_MEMORY_SIZE, reading the
+    # body raises RequestDataTooBig, which Django answers with a bare 400 page.
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None, too_large
     try:
-        data = json.loads(request.body or b"null")
+        body = request.body
+    except RequestDataTooBig:
+        return None, too_large
+    if len(body) > MAX_BODY_BYTES:
+        return None, too_large
+    try:
+        data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError) as error:
         return None, error_response(400, {"body": f"Malformed JSON: {error}"})
+    except RecursionError:
+        return None, error_response(400, {"body": "Malformed JSON: nested too deeply."})
     if not isinstance(data, dict):
         return None, error_response(400, {"body": "Send a JSON object."})
     return data, None
@@ -55,6 +67,7 @@ def orders(request):
             pattern=data["pattern"],
             region=data.get("region", "north"),
             design=data.get("workflow", DEFAULT_DESIGN),
+            policy_overrides=data.get("policy"),
         )
     except ValidationError as error:
         return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
@@ -70,6 +83,11 @@ def orders(request):
     )
 
 
+def _whole_number(text: str, *, max_digits: int = 9) -> bool:
+    # ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and other scripts' digits.
+    return text.isascii() and text.isdigit() and len(text) <= max_digits
+
+
 @api_view(["GET"])
 def run_detail(request, run_id):
     try:
@@ -80,7 +98,7 @@ def run_detail(request, run_id):
     if run is None:
         return error_response(404, {"run_id": "No such run."})
     after_seq = request.GET.get("after_seq", "0")
-    if not after_seq.isdigit() or len(after_seq) > 9:
+    if not _whole_number(after_seq):
         return error_response(400, {"after_seq": "Must be a whole number >= 0."})
     return JsonResponse(run_detail_json(run, after_seq=int(after_seq)))
 
@@ -102,9 +120,9 @@ def run_list(request):
         else:
             errors["pattern"] = f"Must be one of: {', '.join(Pattern.values)}."
     page_size, page_number = request.GET.get("page_size", "50"), request.GET.get("page", "1")
-    if not page_size.isdigit() or not 1 <= int(page_size) <= 500:
+    if not _whole_number(page_size) or not 1 <= int(page_size) <= 500:
         errors["page_size"] = "Must be a whole number from 1 to 500."
-    if not page_number.isdigit() or int(page_number) < 1:
+    if not _whole_number(page_number, max_digits=100) or int(page_number) < 1:
         errors["page"] = "Must be a whole number from 1."
     if errors:
         return error_response(400, errors)

@@ -4,11 +4,13 @@ from django.db import close_old_connections
 
 from . import choreography, orchestration
 from .models import MessageKind, OutboxMessage
+from .unit import unit_of_work
 
 HANDLERS = {
     MessageKind.COMMAND: orchestration.on_command,
     MessageKind.REPLY: orchestration.on_reply,
     MessageKind.EVENT: choreography.on_event,
+    MessageKind.COMPENSATE: orchestration.on_compensate,
 }
 
 
@@ -19,5 +21,18 @@ def deliver(message_id: str) -> str:
     if message is None:
         return "unknown"
     if message.processed_at is not None:
+        duplicate_record(message)
         return "duplicate"
     return HANDLERS[message.kind](message)
+
+
+def duplicate_record(message: OutboxMessage) -> None:
+    """Show on the timeline that a message arrived again and was ignored (it has one effect)."""
+    with unit_of_work(message.run_id) as unit:
+        unit.record(
+            service=message.target_service,
+            kind="message.duplicate",
+            step_id=message.step_id,
+            message=message,
+            payload={"kind": message.kind, "from": message.source_service, "ignored": True},
+        )

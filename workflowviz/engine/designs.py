@@ -1,4 +1,9 @@
-"""Workflow designs: named graphs of steps. The built-in ones are defined here as data."""
+"""Workflow designs: named, versioned graphs of steps, and the run's copy of one (its graph)."""
+
+from workflowviz.designer.builtins import BUILTIN_DESIGNS as _BUILTIN_DESIGNS
+from workflowviz.designer.builtins import ORDER_FULFILMENT as _ORDER_FULFILMENT
+
+from .registry import action_get
 
 DEFAULT_POLICY = {
     "max_attempts": 3,
@@ -8,60 +13,43 @@ DEFAULT_POLICY = {
     "failure_probability": 0.0,
 }
 
-ORDER_FULFILMENT = {
-    "slug": "order-fulfilment",
-    "name": "Order fulfilment",
-    "version": 1,
-    "description": "Confirm the order to the buyer, ask the seller to prepare the shipment, assign a "
-    "delivery partner once it is prepared, and tell the buyer it has shipped.",
-    "steps": [
-        {
-            "id": "confirm_order",
-            "action": "notifications.send_order_confirmation",
-            "after": [],
-            "policy": {"latency_ms": [50, 250]},
-        },
-        {
-            "id": "prepare_shipment",
-            "action": "sellers.prepare_shipment",
-            "after": [],
-            "policy": {"latency_ms": [100, 400]},
-        },
-        {
-            "id": "assign_partner",
-            "action": "logistics.assign_delivery_partner",
-            "after": ["prepare_shipment"],
-            "policy": {"latency_ms": [100, 300]},
-        },
-        {
-            "id": "notify_shipped",
-            "action": "notifications.send_shipped_email",
-            "after": ["assign_partner"],
-            "policy": {"latency_ms": [50, 150]},
-        },
-    ],
-}
-
-BUILTIN_DESIGNS = {design["slug"]: design for design in [ORDER_FULFILMENT]}
+# The built-in designs are data like any other: the designer app stores them as versions in the
+# database (ensure_builtin_designs), and runs read designs from there.
+BUILTIN_DESIGNS = _BUILTIN_DESIGNS
+ORDER_FULFILMENT = _ORDER_FULFILMENT
 DEFAULT_DESIGN = ORDER_FULFILMENT["slug"]
+DEFAULT_TRIGGER = ORDER_FULFILMENT["trigger"]
 
 
 class UnknownDesign(Exception):
     pass
 
 
-def design_get(slug: str) -> dict:
+def design_get(slug: str, *, version: int | None = None, trigger: str | None = None, use: bool = False) -> dict:
+    """A stored design version (the latest unless one is named) as a dict with its "version" number.
+
+    `use=True` is for a new run: the version is marked used, which makes it immutable (editing it makes
+    a new version). Raises UnknownDesign when there is no such design or version, when it starts with
+    another trigger than `trigger`, or (when used) when it is no longer valid.
+    """
+    from workflowviz.designer.services import design_version_get  # designs are kept by the designer app
+
+    return design_version_get(slug, version=version, trigger=trigger, use=use)
+
+
+def _registered_compensation(action_key: str) -> str:
     try:
-        return BUILTIN_DESIGNS[slug]
+        return action_get(action_key).compensation
     except KeyError:
-        raise UnknownDesign(slug) from None
+        return ""
 
 
 def design_graph(design: dict, *, latency_ms: list[int] | None = None) -> dict:
     """The run's copy of a design: each step with its service and its full policy."""
     steps = []
     for step in design["steps"]:
-        policy = {**DEFAULT_POLICY, **step.get("policy", {})}
+        # The step's compensation defaults to the one its action declares ("" when none).
+        policy = {**DEFAULT_POLICY, "compensation": _registered_compensation(step["action"]), **step.get("policy", {})}
         if latency_ms is not None:
             policy["latency_ms"] = list(latency_ms)
         steps.append(
@@ -73,7 +61,7 @@ def design_graph(design: dict, *, latency_ms: list[int] | None = None) -> dict:
                 "policy": policy,
             }
         )
-    return {"steps": steps}
+    return {"trigger": design.get("trigger", DEFAULT_TRIGGER), "steps": steps}
 
 
 def graph_step(graph: dict, step_id: str) -> dict:

@@ -12,6 +12,7 @@ class Pattern(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     RUNNING = "running"
+    COMPENSATING = "compensating"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     COMPENSATED = "compensated"
@@ -27,6 +28,12 @@ class StepStatus(models.TextChoices):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     RETRYING = "retrying"
+    CANCELLED = "cancelled"
+    COMPENSATING = "compensating"
+    COMPENSATED = "compensated"
+
+
+IN_FLIGHT_STEP_STATUSES = (StepStatus.QUEUED, StepStatus.STARTED, StepStatus.RETRYING)
 
 
 class Run(models.Model):
@@ -40,6 +47,9 @@ class Run(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING, db_index=True)
     order_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     data = models.JSONField(default=dict, help_text="What the coordinator knows so far (orchestration).")
+    done_steps = models.JSONField(
+        default=list, help_text="Steps whose success the coordinator has heard of (orchestration)."
+    )
     next_seq = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -98,6 +108,7 @@ class MessageKind(models.TextChoices):
     COMMAND = "command"
     REPLY = "reply"
     EVENT = "event"
+    COMPENSATE = "compensate"  # a command that undoes a step (saga)
 
 
 class OutboxMessage(models.Model):
@@ -105,7 +116,7 @@ class OutboxMessage(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
     type = models.CharField(max_length=80, help_text="Contract name, e.g. OrderPlaced.")
     source_service = models.CharField(max_length=40)
     target_service = models.CharField(max_length=40)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from .faults import deliver_twice_take
 from .models import OutboxMessage
 
 logger = logging.getLogger("workflowviz.relay")
@@ -38,21 +39,26 @@ def messages_enqueue(messages: list[OutboxMessage]) -> int:
         return 0
     try:
         return _enqueue_ids(by_queue)
-    except RedisError as error:
-        logger.warning("relay: enqueue failed (%s); the reconciler will send these again", error)
+    except Exception as error:  # noqa: BLE001 - never fail the caller after its commit
+        level = logging.WARNING if isinstance(error, RedisError) else logging.ERROR
+        logger.log(level, "relay: enqueue failed (%s); the reconciler will send these again", error)
         return 0
 
 
 def _enqueue_ids(ids_by_queue: dict[str, list[str]]) -> int:
-    first_queue = service_queue(next(iter(ids_by_queue)))
-    with first_queue.connection.pipeline() as pipe:
+    connection = service_queue(next(iter(ids_by_queue))).connection
+    with connection.pipeline() as pipe:
         for name, ids in ids_by_queue.items():
             queue = service_queue(name)
+            job_ids = [(message_id, message_id) for message_id in ids]
+            # The "deliver twice" fault: the same message a second time, under another job id.
+            twice = deliver_twice_take(connection, name, len(ids))
+            job_ids += [(message_id, f"{message_id}-twice") for message_id in ids[:twice]]
             jobs = [
                 queue.prepare_data(
-                    DELIVER, args=[message_id], job_id=message_id, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL
+                    DELIVER, args=[message_id], job_id=job_id, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL
                 )
-                for message_id in ids
+                for message_id, job_id in job_ids
             ]
             queue.enqueue_many(jobs, pipeline=pipe)
         pipe.execute()

@@ -3,16 +3,39 @@
 from workflowviz.contracts import Message
 
 from . import choreography, orchestration
-from .designs import design_get, design_graph
+from .designs import DEFAULT_TRIGGER, design_get, design_graph
 from .lifecycle import STARTER_SERVICE
 from .models import Pattern, Run, StepState
+from .overrides import overrides_apply, overrides_validate
 from .unit import Unit
 
 
-def run_create(*, pattern: str, design_slug: str, order_id: int | None = None, latency_ms=None) -> Run:
-    """Create a run and its pending steps (inside the caller's transaction)."""
-    design = design_get(design_slug)
+class BadOverrides(ValueError):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def run_create(
+    *,
+    pattern: str,
+    design_slug: str,
+    order_id: int | None = None,
+    latency_ms=None,
+    policy_overrides: dict | None = None,
+    trigger: str = DEFAULT_TRIGGER,
+) -> Run:
+    """Create a run and its pending steps (inside the caller's transaction).
+
+    Raises BadOverrides when `policy_overrides` names unknown steps or settings or bad values.
+    """
+    design = design_get(design_slug, trigger=trigger, use=True)  # the latest version, now immutable
     graph = design_graph(design, latency_ms=latency_ms)
+    if policy_overrides:
+        problems = overrides_validate(policy_overrides, [step["id"] for step in graph["steps"]])
+        if problems:
+            raise BadOverrides(problems)
+        overrides_apply(graph, policy_overrides)
     run = Run.objects.create(
         pattern=pattern,
         design_slug=design["slug"],

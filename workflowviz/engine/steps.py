@@ -10,7 +10,7 @@ from django.utils import timezone
 from workflowviz.contracts import Message
 
 from .designs import graph_step
-from .models import OutboxMessage, StepState, StepStatus
+from .models import OutboxMessage, RunStatus, StepState, StepStatus
 from .registry import action_get
 from .unit import Unit, unit_of_work
 
@@ -37,6 +37,31 @@ def message_received(unit: Unit, message: OutboxMessage, service: str, at) -> No
     )
 
 
+def message_resend(unit: Unit, message: OutboxMessage, *, delay_seconds: float, sender: str) -> OutboxMessage:
+    """The next attempt of a message, sent after `delay_seconds` (retry backoff)."""
+    return unit.send(
+        kind=message.kind,
+        type=message.type,
+        source=message.source_service,
+        target=message.target_service,
+        step_id=message.step_id,
+        from_step=message.from_step,
+        payload=message.payload,
+        attempt=message.attempt + 1,
+        delay_seconds=delay_seconds,
+        sender=sender,
+    )
+
+
+def retry_delay(policy: dict, attempt: int) -> float:
+    """Exponential backoff: backoff_seconds, then twice that, then four times…"""
+    return policy["backoff_seconds"] * 2 ** (attempt - 1)
+
+
+def step_status_set(unit: Unit, step_id: str, status: str, **fields) -> None:
+    StepState.objects.filter(run=unit.run, step_id=step_id).update(status=status, **fields)
+
+
 def step_queued(unit: Unit, step: dict, *, at) -> None:
     """The first message asking for this step is on its way (a join's later events change nothing)."""
     if StepState.objects.filter(run=unit.run, step_id=step["id"], queued_at__isnull=True).update(
@@ -46,11 +71,23 @@ def step_queued(unit: Unit, step: dict, *, at) -> None:
 
 
 def _step_started(unit: Unit, message: OutboxMessage, step: dict, at) -> None:
-    StepState.objects.filter(run=unit.run, step_id=step["id"]).update(
-        status=StepStatus.STARTED, started_at=at, attempts=message.attempt
-    )
+    step_status_set(unit, step["id"], StepStatus.STARTED, started_at=at, attempts=message.attempt)
     unit.record(
         service=step["service"], kind="step.started", step_id=step["id"], payload={"attempt": message.attempt}, at=at
+    )
+
+
+def _message_dropped(unit: Unit, message: OutboxMessage, step: dict) -> None:
+    """The run was cancelled before this message was acted on: the step will not run."""
+    StepState.objects.filter(run=unit.run, step_id=step["id"]).exclude(status=StepStatus.SUCCEEDED).update(
+        status=StepStatus.CANCELLED
+    )
+    unit.record(
+        service=step["service"],
+        kind="message.dropped",
+        step_id=step["id"],
+        message=message,
+        payload={"reason": f"run is {unit.run.status}"},
     )
 
 
@@ -72,15 +109,24 @@ def step_execute(
     policy = step["policy"]
     service = step["service"]
     received_at = timezone.now()
+    will_run = will_run and message.run.status == RunStatus.RUNNING
     started_early = False
     low, high = policy["latency_ms"]
     if will_run and high > 0:
         # Commit "started" first so that open timelines show the step running while it sleeps.
         with unit_of_work(run_id) as unit:
-            message_received(unit, message, service, received_at)
-            _step_started(unit, message, step, received_at)
-        started_early = True
-        time.sleep(random.uniform(low, high) / 1000)
+            pending = OutboxMessage.objects.filter(pk=message.pk, processed_at__isnull=True).exists()
+            if pending and unit.run.status == RunStatus.RUNNING:
+                started_early = True
+                # A second delivery of the same attempt (deliver twice, a resend) does not start it again.
+                already = StepState.objects.filter(
+                    run=unit.run, step_id=step["id"], status=StepStatus.STARTED, attempts=message.attempt
+                ).exists()
+                if not already:
+                    message_received(unit, message, service, received_at)
+                    _step_started(unit, message, step, received_at)
+        if started_early:
+            time.sleep(random.uniform(low, high) / 1000)
     try:
         if will_run and random.random() < policy["failure_probability"]:
             raise InjectedFailure(f"injected failure (probability {policy['failure_probability']})")
@@ -89,6 +135,9 @@ def step_execute(
                 return "duplicate"
             if not started_early:
                 message_received(unit, message, service, received_at)
+            if unit.run.status != RunStatus.RUNNING:
+                _message_dropped(unit, message, step)
+                return "dropped"
             data = prepare(unit)
             if data is None:
                 return "waiting"
@@ -108,9 +157,7 @@ def step_execute(
 
 def _step_succeeded(unit: Unit, step: dict, event: Message, started_at) -> None:
     now = timezone.now()
-    StepState.objects.filter(run=unit.run, step_id=step["id"]).update(
-        status=StepStatus.SUCCEEDED, finished_at=now, error=""
-    )
+    step_status_set(unit, step["id"], StepStatus.SUCCEEDED, finished_at=now, error="")
     unit.record(
         service=step["service"],
         kind="step.succeeded",
@@ -130,11 +177,13 @@ def _step_failed(message: OutboxMessage, step: dict, error: str, on_failure, *, 
         if not message_claim(message):
             return "duplicate"
         if received_at is not None:
+            # The attempt's transaction was rolled back: record that it was received and started.
             message_received(unit, message, step["service"], received_at)
+            _step_started(unit, message, step, received_at)
         now = timezone.now()
-        if message.attempt < policy["max_attempts"]:
-            delay = policy["backoff_seconds"] * 2 ** (message.attempt - 1)
-            StepState.objects.filter(run=unit.run, step_id=step["id"]).update(status=StepStatus.RETRYING, error=error)
+        if message.attempt < policy["max_attempts"] and unit.run.status == RunStatus.RUNNING:
+            delay = retry_delay(policy, message.attempt)
+            step_status_set(unit, step["id"], StepStatus.RETRYING, error=error)
             unit.record(
                 service=step["service"],
                 kind="step.retried",
@@ -142,22 +191,9 @@ def _step_failed(message: OutboxMessage, step: dict, error: str, on_failure, *, 
                 payload={"attempt": message.attempt, "error": error, "retry_in_s": delay},
                 at=now,
             )
-            unit.send(
-                kind=message.kind,
-                type=message.type,
-                source=message.source_service,
-                target=message.target_service,
-                step_id=message.step_id,
-                from_step=message.from_step,
-                payload=message.payload,
-                attempt=message.attempt + 1,
-                delay_seconds=delay,
-                sender=step["service"],
-            )
+            message_resend(unit, message, delay_seconds=delay, sender=step["service"])
             return "retrying"
-        StepState.objects.filter(run=unit.run, step_id=step["id"]).update(
-            status=StepStatus.FAILED, finished_at=now, error=error
-        )
+        step_status_set(unit, step["id"], StepStatus.FAILED, finished_at=now, error=error)
         unit.record(
             service=step["service"],
             kind="step.failed",
@@ -165,5 +201,6 @@ def _step_failed(message: OutboxMessage, step: dict, error: str, on_failure, *, 
             payload={"attempt": message.attempt, "error": error},
             at=now,
         )
-        on_failure(unit, step, error)
+        if unit.run.status == RunStatus.RUNNING:
+            on_failure(unit, step, error)
     return "failed"

@@ -4,11 +4,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from workflowviz.engine.orchestration import commands_time_out
 from workflowviz.engine.reconciler import reconcile_once
 
 
 class Command(BaseCommand):
-    help = "Send again, every second, the outbox messages that no queue holds any more."
+    help = (
+        "Every second: send again the outbox messages that no queue holds any more, and time out "
+        "the orchestration commands that waited longer than their step's timeout."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Reconcile once and exit.")
@@ -19,6 +23,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 reconcile_once()
+                commands_time_out()
             except DatabaseError as error:
                 self.stderr.write(f"reconciler: database unavailable ({error})")
             if once:

@@ -35,6 +35,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
         try:
             while not stopping:
+                # A worker or the reconciler that dies (killed, Redis lost) is started again;
+                # nothing is lost meanwhile because messages wait in the outbox and the queues.
+                for name in group.restart_dead():
+                    self.stderr.write(f"{name} exited; started it again")
                 dead = group.dead()
                 if dead:
                     self.stderr.write(f"Stopping: process(es) exited: {dead}")

@@ -1,0 +1,173 @@
+// The dashboard: place an order (and watch it live), place a burst, recent runs, service health.
+
+import { apiPost, ApiError } from "./api.js";
+import { el, clear, shortId } from "./dom.js";
+import { LiveSocket } from "./live.js";
+import { LiveRun } from "./live_run.js";
+import { RunsList } from "./runs_list.js";
+import { Burst } from "./burst.js";
+import { HealthStrip } from "./health.js";
+
+const PATTERNS = ["orchestration", "choreography"];
+const root = document.getElementById("dashboard");
+const liveBadge = document.getElementById("live");
+const watchPanel = document.getElementById("watch-runs");
+let watched = [];
+let burst = null;
+
+const runsList = new RunsList(document.querySelector("#runs tbody"), {
+  onRefetch: () => (root.dataset.runsRefetches = String(runsList.refetches)),
+});
+const socket = new LiveSocket("/ws/runs/", {
+  onEvents: (events) => {
+    runsList.apply(events);
+    for (const view of watched) view.receive(events);
+    if (burst) burst.apply(events);
+  },
+  onStatus: (status) => {
+    liveBadge.dataset.state = status;
+    liveBadge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" }[status];
+    root.dataset.live = status;
+  },
+  onOpen: (reconnect) => {
+    if (!reconnect) return;
+    runsList.refetch();
+    for (const view of watched) view.store.fill("reconnect");
+    if (burst) burst.poll();
+  },
+});
+
+// --- one order (or one per pattern) ---------------------------------------------------------------
+function formValues(form) {
+  const data = new FormData(form);
+  return {
+    sku: data.get("sku"),
+    quantity: Number.parseInt(data.get("quantity"), 10),
+    customer_email: String(data.get("customer_email") || "").trim(),
+    region: data.get("region"),
+    pattern: data.get("pattern"),
+  };
+}
+
+function showErrors(form, errors) {
+  form.querySelectorAll(".field-error").forEach((node) => (node.textContent = ""));
+  const general = form.querySelector(".form-error");
+  general.textContent = "";
+  for (const [field, reason] of Object.entries(errors || {})) {
+    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(field)}"]`);
+    if (slot) slot.textContent = reason;
+    else general.textContent += `${field}: ${reason} `;
+  }
+}
+
+async function placeOrder(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const { pattern, ...order } = formValues(form);
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  showErrors(form, {});
+  const placed = [];
+  try {
+    for (const each of pattern === "both" ? PATTERNS : [pattern]) {
+      placed.push(await apiPost("/api/orders", { ...order, pattern: each }));
+    }
+  } catch (error) {
+    showErrors(form, error instanceof ApiError ? error.errors : { form: error.message });
+  } finally {
+    button.disabled = false;
+  }
+  if (placed.length) watch(placed);
+}
+
+/** Show the runs just placed, live, in the "watching" panel. */
+function watch(placed) {
+  watched.forEach((view) => view.stop());
+  clear(watchPanel);
+  watched = placed.map((order) => {
+    const box = el("div", { class: "watched", dataset: { runId: order.run_id, pattern: order.pattern } });
+    const status = el("span", { class: "badge status-running", text: "running" });
+    const count = el("span", { class: "muted" });
+    box.append(
+      el(
+        "div",
+        { class: "watched-head" },
+        el("span", { class: `badge pattern-${order.pattern}`, text: order.pattern }),
+        status,
+        el("span", { text: `order #${order.order_id} · run ${shortId(order.run_id)}` }),
+        count,
+        el("a", { class: "open-run", href: `/runs/${order.run_id}/`, text: "Open run page →" }),
+      ),
+    );
+    const timeline = el("div", { class: "timeline-host compact" });
+    box.append(timeline);
+    watchPanel.append(box);
+    const view = new LiveRun(box, timeline, order.run_id, {
+      compact: true,
+      onUpdate: ({ store }) => {
+        status.textContent = store.status;
+        status.className = `badge status-${store.status}`;
+        count.textContent = `${store.count} records`;
+      },
+    });
+    view.load().catch((error) => box.append(el("p", { class: "error", text: error.message })));
+    return view;
+  });
+}
+
+// --- a burst -------------------------------------------------------------------------------------
+const burstForm = document.getElementById("burst-form");
+const burstBars = { placed: document.getElementById("burst-placed"), finished: document.getElementById("burst-finished") };
+const burstText = document.getElementById("burst-summary");
+const cancelButton = document.getElementById("burst-cancel");
+
+function showBurst(current) {
+  burstBars.placed.max = burstBars.finished.max = current.total;
+  burstBars.placed.value = current.placed;
+  burstBars.finished.value = current.finished;
+  burstText.textContent = current.summary() + (current.stoppedReason ? ` · stopped: ${current.stoppedReason}` : "");
+  Object.assign(root.dataset, { burstPlaced: String(current.placed), burstFinished: String(current.finished), burstFailed: String(current.failed) });
+  const running = !current.done && !current.stoppedReason && !current.cancelled;
+  cancelButton.hidden = !running;
+  burstForm.querySelector("button[type=submit]").disabled = running;
+}
+
+burstForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const data = new FormData(burstForm);
+  const total = Number.parseInt(data.get("count"), 10);
+  showErrors(burstForm, {});
+  if (!Number.isInteger(total) || total < 1 || total > 5000) {
+    showErrors(burstForm, { count: "A whole number from 1 to 5000." });
+    return;
+  }
+  const order = {
+    sku: data.get("sku"),
+    quantity: Number.parseInt(data.get("quantity"), 10),
+    customer_email: String(data.get("customer_email") || "").trim(),
+    region: data.get("region"),
+    pattern: data.get("pattern"),
+    latency_ms: data.get("latency") ? null : [0, 0],
+  };
+  burst = new Burst({ total, order, onProgress: showBurst });
+  document.getElementById("burst-progress").hidden = false;
+  showBurst(burst);
+  await burst.run();
+  if (burst.error && !burst.placed) {
+    showErrors(burstForm, burst.error instanceof ApiError ? burst.error.errors : { form: burst.stoppedReason });
+  }
+});
+cancelButton.addEventListener("click", () => burst && burst.cancel());
+
+document.getElementById("order-form").addEventListener("submit", placeOrder);
+
+async function start() {
+  new HealthStrip(document.getElementById("health")).start();
+  socket.connect();
+  await socket.waitOpen(2000);
+  await runsList.refetch();
+  root.dataset.ready = "true";
+}
+
+window.wfv = { socket, runsList, watched: () => watched, burst: () => burst };
+start();

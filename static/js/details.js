@@ -1,0 +1,116 @@
+// The details of what was clicked on the timeline: timestamps, attempts, payload, admin links.
+
+import { el, clear, formatClock, formatMs } from "./dom.js";
+
+const ADMIN = {
+  order_id: ["order", "/admin/orders/order/"],
+  confirmation_email_id: ["confirmation email", "/admin/notifications/email/"],
+  shipped_email_id: ["shipped email", "/admin/notifications/email/"],
+  email_id: ["email", "/admin/notifications/email/"],
+  seller_task_id: ["seller task", "/admin/sellers/sellertask/"],
+  shipment_id: ["shipment", "/admin/logistics/shipment/"],
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Links to the admin records named by whole-number ids in these payloads (nested a little). */
+export function adminLinks(payloads, { runId, orderId } = {}) {
+  const found = new Map();
+  const visit = (value, depth) => {
+    if (!value || typeof value !== "object" || depth > 3) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (ADMIN[key] && Number.isInteger(inner) && inner > 0) {
+        const [label, prefix] = ADMIN[key];
+        found.set(`${prefix}${inner}/change/`, `${label} #${inner}`);
+      } else if (typeof inner === "object") visit(inner, depth + 1);
+    }
+  };
+  payloads.forEach((payload) => visit(payload, 0));
+  if (Number.isInteger(orderId)) found.set(`/admin/orders/order/${orderId}/change/`, `order #${orderId}`);
+  if (runId && UUID.test(runId)) found.set(`/admin/engine/run/${runId}/change/`, "run");
+  return [...found].map(([href, label]) => ({ href, label }));
+}
+
+function fact(list, name, value) {
+  if (value === undefined || value === null || value === "") return;
+  list.append(el("dt", { text: name }), el("dd", { text: value }));
+}
+
+function at(t0, rel) {
+  if (rel === null || rel === undefined) return null;
+  return `${formatClock(new Date(t0 + rel).toISOString())} (+${formatMs(rel)})`;
+}
+
+/** A message's body; a bar's records' payloads by kind (the empty ones left out); a record's payload. */
+function payloadShown(hit) {
+  if (hit.type === "arrow") return hit.item.body;
+  if (hit.type === "marker") return hit.item.event.payload;
+  const byKind = {};
+  for (const event of hit.item.events) {
+    if (event.payload && Object.keys(event.payload).length) byKind[`#${event.seq} ${event.kind}`] = event.payload;
+  }
+  return byKind;
+}
+
+/** Fill `panel` with the details of a timeline hit ({type, item}) of the run described by `run`. */
+export function showDetails(panel, hit, { model, runId, orderId }) {
+  clear(panel);
+  if (!hit) {
+    panel.append(el("p", { class: "muted", text: "Click a bar, an arrow or a marker for its details." }));
+    return;
+  }
+  const item = hit.item;
+  const facts = el("dl", { class: "facts" });
+  let title;
+  let payloads;
+  let records;
+  if (hit.type === "bar") {
+    title = `${item.kind === "compensation" ? "Compensation of " : "Step "}${item.stepId}`;
+    fact(facts, "status", item.status);
+    fact(facts, "service", item.lane);
+    fact(facts, "attempt", String(item.attempt));
+    fact(facts, "queued", at(model.t0, item.queuedAt));
+    fact(facts, "started", at(model.t0, item.startedAt));
+    fact(facts, "finished", at(model.t0, item.endAt));
+    if (item.startedAt !== null) fact(facts, "queue wait", formatMs(item.startedAt - item.queuedAt));
+    if (item.startedAt !== null && item.endAt !== null) fact(facts, "ran", formatMs(item.endAt - item.startedAt));
+    fact(facts, "error", item.error);
+    payloads = item.events.map((event) => event.payload);
+    records = item.events;
+  } else if (hit.type === "arrow") {
+    title = `${item.kind} ${item.type}`;
+    fact(facts, "from", item.from);
+    fact(facts, "to", item.by || item.to);
+    fact(facts, "attempt", String(item.attempt));
+    fact(facts, "step", item.stepId);
+    fact(facts, "sent", at(model.t0, item.sentAt));
+    fact(facts, "received", item.receivedAt === null ? "not yet" : at(model.t0, item.receivedAt));
+    if (item.received) fact(facts, "queue wait", formatMs(item.received.payload && item.received.payload.queue_wait_ms));
+    fact(facts, "message id", item.id);
+    payloads = [item.body];
+    records = [item.sent, item.received].filter(Boolean);
+  } else {
+    title = item.kind;
+    fact(facts, "service", item.lane);
+    fact(facts, "step", item.stepId);
+    fact(facts, "at", at(model.t0, item.t));
+    payloads = [item.event.payload];
+    records = [item.event];
+  }
+  panel.append(el("h3", { text: title }), facts);
+  const links = adminLinks(payloads, { runId, orderId });
+  if (links.length) {
+    panel.append(
+      el("h4", { text: "Admin records" }),
+      el("ul", { class: "links" }, links.map((link) => el("li", {}, el("a", { href: link.href, target: "_blank", text: link.label })))),
+    );
+  }
+  panel.append(el("h4", { text: "Payload" }), el("pre", { class: "payload", text: JSON.stringify(payloadShown(hit), null, 2) }));
+  panel.append(
+    el("h4", { text: "Event records" }),
+    el(
+      "ol",
+      { class: "records" },
+      records.map((record) => el("li", { text: `#${record.seq} ${record.kind} · ${record.service} · ${formatClock(record.at)}` })),
+    ),
+  );
+}

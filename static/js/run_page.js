@@ -1,0 +1,79 @@
+// The run page: the live timeline, the design graph and the details of what was clicked.
+//
+// Order matters for "nothing missing": subscribe first, then fetch the run, then apply records as
+// they come; a gap in `seq`, a reconnect or a quiet spell makes the store fetch what it lacks.
+
+import { LiveSocket } from "./live.js";
+import { LiveRun } from "./live_run.js";
+import { DesignGraph } from "./design_graph.js";
+import { showDetails } from "./details.js";
+import { el } from "./dom.js";
+
+const root = document.getElementById("run-page");
+const runId = root.dataset.runId;
+const orderId = Number.parseInt(root.dataset.orderId, 10) || null;
+const details = document.getElementById("details");
+const statusBadge = document.getElementById("run-status");
+const liveBadge = document.getElementById("live");
+const counter = document.getElementById("record-count");
+let selectedHit = null;
+let graph = null;
+
+const view = new LiveRun(root, document.getElementById("timeline"), runId, {
+  onSelect: (hit) => {
+    selectedHit = hit;
+    showDetails(details, hit, { model: view.model, runId, orderId });
+  },
+  onUpdate: ({ store, model }) => {
+    if (graph) graph.setStatuses(model.stepStatus);
+    statusBadge.textContent = store.status;
+    statusBadge.className = `badge status-${store.status}`;
+    counter.textContent = `${store.count} record${store.count === 1 ? "" : "s"}`;
+    if (selectedHit) showDetails(details, selectedHit, { model, runId, orderId });
+  },
+});
+
+const socket = new LiveSocket(`/ws/runs/${runId}/`, {
+  onEvents: (events) => view.receive(events),
+  onStatus: (status) => {
+    liveBadge.dataset.state = status;
+    liveBadge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" }[status];
+    root.dataset.live = status;
+  },
+  onOpen: (reconnect) => {
+    if (reconnect) view.store.fill("reconnect");
+  },
+});
+
+document.getElementById("fit").addEventListener("click", () => view.timeline.fit());
+
+async function start() {
+  showDetails(details, null, {});
+  socket.connect();
+  await socket.waitOpen(2000);
+  try {
+    await view.store.load();
+  } catch (error) {
+    root.append(el("p", { class: "error", text: `Could not load the run: ${error.message}` }));
+    return;
+  }
+  performance.mark("wfv:data");
+  view.update();
+  performance.mark("wfv:rendered");
+  root.dataset.firstRenderMs = String(performance.measure("wfv:first-render", "wfv:data", "wfv:rendered").duration);
+  view.store.watch();
+  // The design graph is drawn after the timeline's first frame; it does not delay it.
+  setTimeout(() => {
+    graph = new DesignGraph(document.getElementById("design-graph"), view.store.summary.graph, {
+      onSelectStep: (stepId) => {
+        const hit = [...view.timeline.hits].reverse().find((h) => h.type === "bar" && h.item.stepId === stepId);
+        if (hit) view.timeline.select(hit);
+      },
+    });
+    graph.setStatuses(view.model.stepStatus);
+    root.dataset.graph = "ready";
+  }, 0);
+}
+
+window.wfv = { view, socket };
+start();

@@ -1,0 +1,136 @@
+"""The HTTP API the dashboard needs: service health, bursts of orders, and the status of many runs."""
+
+import json
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from workflowviz.engine.models import Pattern
+from workflowviz.web.selectors import run_statuses, service_health
+from workflowviz.web.services import BOTH, MAX_BURST_CHUNK, burst_place
+
+from .auth import api_view, error_response
+from .views import json_body
+
+BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
+OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms"}
+BURST_PATTERNS = [*Pattern.values, BOTH]
+MAX_LATENCY_MS = 10_000
+MAX_OFFSET = 1_000_000
+MAX_STATUS_IDS = 1000
+MAX_STATUS_BODY_BYTES = 64 * 1024  # 1,000 quoted run ids are about 40 KB
+
+
+def _json_object(request, limit: int) -> tuple[dict | None, JsonResponse | None]:
+    if len(request.body) > limit:
+        return None, error_response(413, {"body": f"At most {limit} bytes."})
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, error_response(400, {"body": f"Malformed JSON: {error}"})
+    if not isinstance(data, dict):
+        return None, error_response(400, {"body": "Send a JSON object."})
+    return data, None
+
+
+def _whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+@api_view(["GET"])
+def services(request):
+    """Each service queue's depth, jobs in flight, failed jobs and workers."""
+    try:
+        health = service_health()
+    except RedisError as error:
+        return error_response(503, {"redis": f"Redis does not answer: {type(error).__name__}."})
+    return JsonResponse({"services": health, "checked_at": timezone.now().isoformat()})
+
+
+def _burst_errors(data: dict) -> dict[str, str]:
+    """Problems with the fields only a burst has; order_place checks the order's own fields."""
+    errors = {}
+    if not _whole(data["count"], 1, MAX_BURST_CHUNK):
+        errors["count"] = f"Must be a whole number from 1 to {MAX_BURST_CHUNK}; send bigger bursts in chunks."
+    if data["pattern"] not in BURST_PATTERNS:
+        errors["pattern"] = f"Must be one of: {', '.join(BURST_PATTERNS)}."
+    if "offset" in data and not _whole(data["offset"], 0, MAX_OFFSET):
+        errors["offset"] = f"Must be a whole number from 0 to {MAX_OFFSET}."
+    latency = data.get("latency_ms")
+    if latency is not None and not (
+        isinstance(latency, list)
+        and len(latency) == 2
+        and all(_whole(value, 0, MAX_LATENCY_MS) for value in latency)
+        and latency[0] <= latency[1]
+    ):
+        errors["latency_ms"] = f"Must be null or [low, high], whole milliseconds, 0 <= low <= high <= {MAX_LATENCY_MS}."
+    return errors
+
+
+@api_view(["POST"])
+def orders_burst(request):
+    """Place up to MAX_BURST_CHUNK orders in one request; the browser sends a big burst in chunks."""
+    data, problem = json_body(request)
+    if problem:
+        return problem
+    errors = {name: "This field is required." for name in sorted(BURST_FIELDS - data.keys())}
+    errors.update({name: "Unknown field." for name in sorted(data.keys() - BURST_FIELDS - OPTIONAL_BURST_FIELDS)})
+    if errors:
+        return error_response(400, errors)
+    errors = _burst_errors(data)
+    if errors:
+        return error_response(422, errors)
+    try:
+        result = burst_place(
+            count=data["count"],
+            pattern=data["pattern"],
+            sku=data["sku"],
+            quantity=data["quantity"],
+            customer_email=data["customer_email"],
+            region=data.get("region", "north"),
+            offset=data.get("offset", 0),
+            latency_ms=data.get("latency_ms"),
+        )
+    except ValidationError as error:
+        return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
+    body = {
+        "count": len(result.placed),
+        "placed": [
+            {"order_id": order.pk, "run_id": str(order.run_id), "pattern": order.pattern} for order in result.placed
+        ],
+    }
+    if result.stopped:
+        body["stopped"] = result.stopped
+    return JsonResponse(body, status=201)
+
+
+@api_view(["POST"])
+def runs_statuses(request):
+    """The status of up to MAX_STATUS_IDS runs (a burst's progress); a POST because the ids are many."""
+    data, problem = _json_object(request, MAX_STATUS_BODY_BYTES)
+    if problem:
+        return problem
+    unknown = sorted(data.keys() - {"run_ids"})
+    if unknown or "run_ids" not in data:
+        errors = {name: "Unknown field." for name in unknown}
+        if "run_ids" not in data:
+            errors["run_ids"] = "This field is required."
+        return error_response(400, errors)
+    run_ids = data["run_ids"]
+    if not isinstance(run_ids, list) or len(run_ids) > MAX_STATUS_IDS:
+        return error_response(422, {"run_ids": f"Must be a list of at most {MAX_STATUS_IDS} run ids."})
+    for index, run_id in enumerate(run_ids):
+        try:
+            if not isinstance(run_id, str):
+                raise ValueError
+            uuid.UUID(run_id)
+        except ValueError:
+            return error_response(422, {"run_ids": f"Item {index} is not a run id."})
+    statuses = run_statuses(run_ids)
+    counts: dict[str, int] = {}
+    for status in statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    return JsonResponse({"statuses": statuses, "counts": counts})

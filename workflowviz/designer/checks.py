@@ -1,0 +1,19 @@
+"""System checks: a built-in design with an error is reported at start-up, naming each problem."""
+
+from django.core import checks
+
+from .builtins import BUILTIN_DESIGNS
+from .validation import design_problems, errors_only
+
+
+@checks.register()
+def check_builtin_designs_are_valid(app_configs=None, **kwargs):
+    return [
+        checks.Error(
+            f"Built-in design '{slug}': {problem.where}: {problem.message}",
+            hint="Fix the design in workflowviz/designer/builtins.py or register the action it needs.",
+            id="designer.E001",
+        )
+        for slug, design in BUILTIN_DESIGNS.items()
+        for problem in errors_only(design_problems(design))
+    ]

@@ -1,0 +1,244 @@
+"""The JSON format of a design: its published JSON Schema, and reading untrusted JSON against it.
+
+The schema is enforced by `schema_problems`, which interprets exactly the keywords the schema uses, so
+what we publish is what we check. Structure problems (wrong type, missing or unknown key) are told
+apart from value problems (out of range, too long, bad pattern): the API answers 400 and 422.
+"""
+
+import json
+import math
+import re
+
+from .builtins import LOGIN_REQUESTED, ORDER_PLACED
+
+MAX_DESIGN_BYTES = 256 * 1024
+MAX_DEPTH = 12
+MAX_STEPS = 50
+TRIGGER_NAMES = [ORDER_PLACED, LOGIN_REQUESTED]
+
+SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$", "description": "URL-safe name."}
+STEP_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
+ACTION_KEY = {
+    "type": "string",
+    "pattern": "^[a-z][a-z0-9_]{0,39}[.][a-z][a-z0-9_]{0,79}$",
+    "description": "<service>.<action>, as GET /api/actions lists them.",
+}
+POLICY = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Omitted settings take the engine's defaults.",
+    "properties": {
+        "max_attempts": {"type": "integer", "minimum": 1, "maximum": 10},
+        "backoff_seconds": {"type": "number", "minimum": 0, "maximum": 60},
+        "timeout_seconds": {"type": "integer", "minimum": 1, "maximum": 3600},
+        "latency_ms": {
+            "type": "array",
+            "description": "[low, high] simulated work time in milliseconds.",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "integer", "minimum": 0, "maximum": 60000},
+        },
+        "failure_probability": {"type": "number", "minimum": 0, "maximum": 1},
+        "compensation": {
+            "type": "string",
+            "pattern": "^([a-z][a-z0-9_]{0,39}[.][a-z][a-z0-9_]{0,79})?$",
+            "description": "The action (of the step's service) that undoes the step; empty for none. "
+            "Omitted: the action's own compensation.",
+        },
+    },
+}
+STEP = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "action"],
+    "properties": {
+        "id": STEP_ID,
+        "action": ACTION_KEY,
+        "after": {"type": "array", "maxItems": MAX_STEPS, "uniqueItems": True, "items": STEP_ID},
+        "policy": POLICY,
+    },
+}
+DESIGN_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "/api/workflows/schema.json",
+    "title": "workflowviz workflow design",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["slug", "name", "steps"],
+    "properties": {
+        "$schema": {"type": "string", "maxLength": 200},
+        "slug": SLUG,
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "description": {"type": "string", "maxLength": 2000},
+        "trigger": {"enum": TRIGGER_NAMES, "default": ORDER_PLACED, "description": "The event that starts a run."},
+        "version": {"type": "integer", "minimum": 1, "description": "Set on export; ignored on import."},
+        "steps": {"type": "array", "minItems": 1, "maxItems": MAX_STEPS, "items": STEP},
+    },
+}
+
+STRUCTURE = "structure"
+VALUE = "value"
+
+
+class BadJson(ValueError):
+    """The body is not a JSON document we are willing to read."""
+
+
+def _reject_constant(name: str):
+    raise BadJson(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadJson(f"number out of range: {text[:20]}")
+    return value
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise BadJson(f"duplicate key {key[:40]!r}")
+        result[key] = value
+    return result
+
+
+def json_depth_exceeds(raw: str, limit: int) -> bool:
+    """Whether brackets nest deeper than `limit` (strings skipped), checked before parsing."""
+    depth = 0
+    in_string = escaped = False
+    for char in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def json_parse(raw: bytes | str) -> object:
+    """Parse untrusted JSON: bounded size and depth, no NaN/Infinity, no duplicate keys. Raises BadJson."""
+    if len(raw) > MAX_DESIGN_BYTES:
+        raise BadJson(f"larger than {MAX_DESIGN_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        raise BadJson("not UTF-8") from None
+    if json_depth_exceeds(text, MAX_DEPTH):
+        raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant, parse_float=_finite_float
+        )
+    except BadJson:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise BadJson(f"malformed JSON: {str(error)[:200]}") from None
+
+
+def _type_ok(value, expected: str) -> bool:
+    if expected == "object":
+        return isinstance(value, dict)
+    if expected == "array":
+        return isinstance(value, list)
+    if expected == "string":
+        return isinstance(value, str)
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected == "boolean":
+        return isinstance(value, bool)
+    return value is None  # "null"
+
+
+def _anchored(pattern: str) -> re.Pattern:
+    # Our patterns are all ^...$; fullmatch of the inside also refuses a trailing newline.
+    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    return re.compile(pattern[1:-1])
+
+
+def _show(value) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def schema_problems(value, schema: dict = DESIGN_SCHEMA, path: str = "") -> list[tuple[str, str, str]]:
+    """(path, kind, message) for each way `value` breaks `schema`; kind is STRUCTURE or VALUE."""
+    where = path or "(design)"
+    if "enum" in schema:
+        if value not in schema["enum"] or isinstance(value, bool):
+            return [(where, VALUE, f"must be one of {', '.join(map(str, schema['enum']))}, not {_show(value)}")]
+        return []
+    expected = schema.get("type")
+    if expected and not _type_ok(value, expected):
+        return [(where, STRUCTURE, f"must be {'an' if expected[0] in 'aeiou' else 'a'} {expected}")]
+    if isinstance(value, dict):
+        return _object_problems(value, schema, path)
+    if isinstance(value, list):
+        return _array_problems(value, schema, path)
+    if isinstance(value, str):
+        return _string_problems(value, schema, where)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return [(where, VALUE, f"must be at least {schema['minimum']}")]
+        if "maximum" in schema and value > schema["maximum"]:
+            return [(where, VALUE, f"must be at most {schema['maximum']}")]
+    return []
+
+
+def _object_problems(value: dict, schema: dict, path: str) -> list:
+    problems = []
+    properties = schema.get("properties", {})
+    for key in schema.get("required", []):
+        if key not in value:
+            problems.append((f"{path}.{key}".lstrip("."), STRUCTURE, "is required"))
+    for key, item in value.items():
+        child = f"{path}.{key[:40]}".lstrip(".")
+        if key in properties:
+            problems += schema_problems(item, properties[key], child)
+        elif schema.get("additionalProperties") is False:
+            allowed = ", ".join(properties)
+            problems.append((child, STRUCTURE, f"unknown key (allowed: {allowed})"))
+    return problems
+
+
+def _array_problems(value: list, schema: dict, path: str) -> list:
+    where = path or "(design)"
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        return [(where, VALUE, f"at most {schema['maxItems']} items")]
+    problems = []
+    if "minItems" in schema and len(value) < schema["minItems"]:
+        problems.append((where, VALUE, f"at least {schema['minItems']} item(s)"))
+    if schema.get("uniqueItems"):
+        seen = []
+        for item in value:
+            if item in seen:
+                problems.append((where, VALUE, f"{_show(item)} appears more than once"))
+                break
+            seen.append(item)
+    if "items" in schema:
+        for index, item in enumerate(value):
+            problems += schema_problems(item, schema["items"], f"{path}[{index}]")
+    return problems
+
+
+def _string_problems(value: str, schema: dict, where: str) -> list:
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        return [(where, VALUE, f"at most {schema['maxLength']} characters")]
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        return [(where, VALUE, f"at least {schema['minLength']} character(s)")]
+    if "pattern" in schema and not _anchored(schema["pattern"]).fullmatch(value):
+        return [(where, VALUE, f"{_show(value)} does not match {schema['pattern']}")]
+    return []
