@@ -17,7 +17,8 @@ export class Burst {
     this.statuses = new Map(); // run id → status
     this.placed = 0;
     this.finished = 0;
-    this.failed = 0;
+    this.failed = 0; // finished other than succeeded (failed or compensated)
+    this.byStatus = {};
     this.cancelled = false;
     this.stoppedReason = "";
     this.startedAt = performance.now();
@@ -77,6 +78,7 @@ export class Burst {
     this.statuses.set(runId, status);
     if (isFinal(status)) {
       this.finished += 1;
+      this.byStatus[status] = (this.byStatus[status] || 0) + 1;
       if (status !== "succeeded") this.failed += 1;
       this._checkDone();
     }
@@ -97,7 +99,8 @@ export class Burst {
   summary() {
     const elapsed = (this.finishedAt || performance.now()) - this.startedAt;
     const rate = this.finished ? ` · ${(this.finished / (elapsed / 1000)).toFixed(1)} runs/s` : "";
-    return `${this.placed}/${this.total} placed · ${this.finished} finished (${this.failed} failed) · ${formatMs(elapsed)}${rate}`;
+    const statuses = Object.entries(this.byStatus).map(([status, count]) => `${count} ${status}`).join(", ");
+    return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses})` : ""} · ${formatMs(elapsed)}${rate}`;
   }
 
   cancel() {

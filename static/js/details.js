@@ -83,7 +83,9 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
     fact(facts, "attempt", String(item.attempt));
     fact(facts, "step", item.stepId);
     fact(facts, "sent", at(model.t0, item.sentAt));
-    fact(facts, "received", item.receivedAt === null ? "not yet" : at(model.t0, item.receivedAt));
+    if (item.receivedAt !== null) fact(facts, "received", at(model.t0, item.receivedAt));
+    else if (item.endedAt !== undefined) fact(facts, item.endKind, at(model.t0, item.endedAt));
+    else fact(facts, "received", "not yet");
     if (item.received) fact(facts, "queue wait", formatMs(item.received.payload && item.received.payload.queue_wait_ms));
     fact(facts, "message id", item.id);
     payloads = [item.body];

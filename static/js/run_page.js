@@ -41,16 +41,37 @@ const socket = new LiveSocket(`/ws/runs/${runId}/`, {
     root.dataset.live = status;
   },
   onOpen: (reconnect) => {
-    if (reconnect) view.store.fill("reconnect");
+    if (view.store.loaded) view.store.fill(reconnect ? "reconnect" : "subscribed");
   },
 });
 
 document.getElementById("fit").addEventListener("click", () => view.timeline.fit());
 
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    document.head.append(el("script", { src, onload: resolve, onerror: () => reject(new Error(`could not load ${src}`)) }));
+  });
+}
+
+/** The design graph, drawn after the timeline's first frame (its libraries load meanwhile). */
+async function drawDesignGraph() {
+  const host = document.getElementById("design-graph");
+  for (const src of host.dataset.libs.split(" ")) await loadScript(src);
+  graph = new DesignGraph(host, view.store.summary.graph, {
+    onSelectStep: (stepId) => {
+      const hit = [...view.timeline.hits].reverse().find((h) => h.type === "bar" && h.item.stepId === stepId);
+      if (hit) view.timeline.select(hit);
+    },
+  });
+  graph.setStatuses(view.model.stepStatus);
+  root.dataset.graph = "ready";
+}
+
 async function start() {
   showDetails(details, null, {});
+  // Subscribe and fetch at the same time; once both are done, one more fetch covers whatever was
+  // committed after the first fetch read the records and before the subscription began.
   socket.connect();
-  await socket.waitOpen(2000);
   try {
     await view.store.load();
   } catch (error) {
@@ -62,17 +83,8 @@ async function start() {
   performance.mark("wfv:rendered");
   root.dataset.firstRenderMs = String(performance.measure("wfv:first-render", "wfv:data", "wfv:rendered").duration);
   view.store.watch();
-  // The design graph is drawn after the timeline's first frame; it does not delay it.
-  setTimeout(() => {
-    graph = new DesignGraph(document.getElementById("design-graph"), view.store.summary.graph, {
-      onSelectStep: (stepId) => {
-        const hit = [...view.timeline.hits].reverse().find((h) => h.type === "bar" && h.item.stepId === stepId);
-        if (hit) view.timeline.select(hit);
-      },
-    });
-    graph.setStatuses(view.model.stepStatus);
-    root.dataset.graph = "ready";
-  }, 0);
+  if (socket.status === "live") view.store.fill("subscribed"); // else onOpen does it
+  drawDesignGraph().catch((error) => root.append(el("p", { class: "error", text: error.message })));
 }
 
 window.wfv = { view, socket };

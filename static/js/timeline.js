@@ -84,7 +84,8 @@ export class Timeline {
       .scaleExtent([0.5, 50000])
       .filter((event) => (!event.ctrlKey || event.type === "wheel") && !event.button && event.type !== "dblclick")
       .on("zoom", (event) => {
-        if (event.sourceEvent && !this.frozen) this.frozen = this.domain();
+        // A user's wheel or drag freezes the span; "fit" (even inside a wheel gesture) does not.
+        if (event.sourceEvent && !this.frozen && !this._fitting) this.frozen = this.domain();
         this.transform = event.transform;
         this.requestDraw();
       });
@@ -125,7 +126,12 @@ export class Timeline {
   /** Back to the whole run, following new records again. */
   fit() {
     this.frozen = null;
-    d3.select(this.canvas).call(this.zoom.transform, d3.zoomIdentity);
+    this._fitting = true;
+    try {
+      d3.select(this.canvas).call(this.zoom.transform, d3.zoomIdentity);
+    } finally {
+      this._fitting = false;
+    }
     this.requestDraw();
   }
 
@@ -208,7 +214,7 @@ export class Timeline {
       return index;
     };
     const bars = settled(model.bars, cache.bars, (bar) => bar.endAt !== null);
-    const arrows = settled(model.arrows, cache.arrows, (arrow) => arrow.receivedAt !== null);
+    const arrows = settled(model.arrows, cache.arrows, (arrow) => arrow.receivedAt !== null || arrow.endedAt !== undefined);
     const markers = model.markers.length;
     if (bars > cache.bars || arrows > cache.arrows || markers > cache.markers) {
       clip(cache.ctx);
@@ -360,7 +366,11 @@ export class Timeline {
     for (const arrow of arrows) {
       const x0 = x(arrow.sentAt);
       const pending = arrow.receivedAt === null;
-      const x1 = x(pending ? Math.max(end, arrow.sentAt) : arrow.receivedAt);
+      // Not delivered: to the record that ended it, to the clock while running, else a short stub.
+      let x1;
+      if (!pending) x1 = x(arrow.receivedAt);
+      else if (arrow.endedAt !== undefined) x1 = x(arrow.endedAt);
+      else x1 = this.running ? x(Math.max(end, arrow.sentAt)) : x0 + 18;
       if ((x0 < this.gutter && x1 < this.gutter) || x0 > width) continue;
       const y0 = rowY(arrow.from, rowOf.get(`${arrow.from}|${arrow.stepId}`));
       const y1 = rowY(arrow.by || arrow.to, rowOf.get(`${arrow.by || arrow.to}|${arrow.stepId}`));
@@ -525,7 +535,11 @@ export function describe(hit) {
     return [
       `${item.kind} ${item.type}`,
       `${item.from} → ${item.by || item.to}${item.attempt > 1 ? ` · attempt ${item.attempt}` : ""}`,
-      item.receivedAt === null ? "on its way" : `delivered after ${formatMs(item.receivedAt - item.sentAt)}`,
+      item.receivedAt !== null
+        ? `delivered after ${formatMs(item.receivedAt - item.sentAt)}`
+        : item.endKind
+          ? `not acted on: ${item.endKind}`
+          : "not delivered (yet)",
       "click for payload",
     ];
   }

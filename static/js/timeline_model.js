@@ -20,6 +20,7 @@ const STEP_STATUS = {
   "step.compensating": "compensating",
   "step.compensated": "compensated",
 };
+const UNDELIVERED = { "message.duplicate": "ignored", "message.cancelled": "cancelled", "message.dropped": "dropped" };
 const FINAL_STEP = {
   "step.succeeded": "succeeded",
   "step.failed": "failed",
@@ -101,11 +102,23 @@ export class TimelineModel {
       const message = this.messages.get(event.message_id);
       if (message && message.received === null) {
         Object.assign(message, { receivedAt: t, by: event.service, received: event });
+        // A compensation waits in the queue from its command until its service takes it.
+        const undo = message.kind === "compensate" && this.open.get(`${stepId}~c`);
+        if (undo && undo.startedAt === null) undo.startedAt = t;
         return;
       }
     }
+    if (UNDELIVERED[kind] && event.message_id) {
+      // The message will never be acted on (ignored duplicate, cancelled, dropped): its arrow ends here.
+      const message = this.messages.get(event.message_id);
+      if (message && message.received === null && message.endedAt === undefined) {
+        Object.assign(message, { endedAt: t, endKind: UNDELIVERED[kind] });
+      }
+    }
     if (STEP_STATUS[kind] && stepId && this._step(event, kind, payload, stepId, t)) return;
-    if (kind === "message.dropped" && this.open.has(stepId)) this._close(stepId, t, "cancelled", event);
+    if ((kind === "message.dropped" || kind === "message.cancelled") && this.open.has(stepId)) {
+      this._close(stepId, t, "cancelled", event);
+    }
     if (kind === "event.published") {
       // Publishing hands the event to the bus, which sends one delivery per subscriber.
       this._lane("bus");
@@ -136,8 +149,14 @@ export class TimelineModel {
         this._close(key, t, "retried", event);
         bar = this._open(key, { ...base, queuedAt: t });
       }
+      if (kind === "step.compensating") {
+        // Recorded when the compensation is sent; it starts when its service receives it.
+        bar.status = "compensating";
+        bar.events.push(event);
+        return true;
+      }
       bar.startedAt = t;
-      bar.status = kind === "step.started" ? "started" : "compensating";
+      bar.status = "started";
       bar.attempt = payload.attempt || bar.attempt;
       bar.events.push(event);
       return true;

@@ -179,7 +179,9 @@ def schema_problems(value, schema: dict = DESIGN_SCHEMA, path: str = "") -> list
     where = path or "(design)"
     if "enum" in schema:
         if value not in schema["enum"] or isinstance(value, bool):
-            return [(where, VALUE, f"must be one of {', '.join(map(str, schema['enum']))}, not {_show(value)}")]
+            # A list or object where a name belongs is a structural problem: nothing may use it as a key.
+            kind = VALUE if isinstance(value, str | int | float) else STRUCTURE
+            return [(where, kind, f"must be one of {', '.join(map(str, schema['enum']))}, not {_show(value)}")]
         return []
     expected = schema.get("type")
     if expected and not _type_ok(value, expected):
@@ -217,7 +219,8 @@ def _object_problems(value: dict, schema: dict, path: str) -> list:
 def _array_problems(value: list, schema: dict, path: str) -> list:
     where = path or "(design)"
     if "maxItems" in schema and len(value) > schema["maxItems"]:
-        return [(where, VALUE, f"at most {schema['maxItems']} items")]
+        # Structural: the items are not looked at, so nothing may rely on their shape.
+        return [(where, STRUCTURE, f"at most {schema['maxItems']} items")]
     problems = []
     if "minItems" in schema and len(value) < schema["minItems"]:
         problems.append((where, VALUE, f"at least {schema['minItems']} item(s)"))

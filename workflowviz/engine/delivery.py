@@ -3,7 +3,7 @@
 from django.db import close_old_connections
 
 from . import choreography, orchestration
-from .models import MessageKind, OutboxMessage
+from .models import MessageKind, OutboxMessage, Run
 from .unit import unit_of_work
 
 HANDLERS = {
@@ -28,6 +28,8 @@ def deliver(message_id: str) -> str:
 
 def duplicate_record(message: OutboxMessage) -> None:
     """Show on the timeline that a message arrived again and was ignored (it has one effect)."""
+    if not Run.objects.filter(pk=message.run_id).exists():
+        return  # the run was deleted meanwhile
     with unit_of_work(message.run_id) as unit:
         unit.record(
             service=message.target_service,

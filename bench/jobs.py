@@ -1,0 +1,5 @@
+"""The raw RQ baseline's job: it does nothing."""
+
+
+def noop(*args) -> None:
+    return None
