@@ -58,7 +58,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves /static/ under daphne too (our files and the npm ones, found through STATICFILES_DIRS).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,8 +148,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-# Without collectstatic, WhiteNoise serves what the static finders find; in DEBUG it re-reads changed files.
-WHITENOISE_USE_FINDERS = True
+# Outside production (no collectstatic), WhiteNoise serves what the static finders find; in DEBUG it
+# re-reads changed files.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Emails are written as files under var/emails unless another backend is configured.

@@ -75,7 +75,7 @@ def page(browser):
 
 
 @pytest.fixture(scope="module")
-def lossy_web_url(system):
+def lossy_web_url(django_db_setup):
     """A second set of workers and daphne whose broadcasts drop half the records on purpose.
 
     They use their own Redis database (queues and channel layer), so the session's workers never

@@ -180,7 +180,7 @@ def schema_problems(value, schema: dict = DESIGN_SCHEMA, path: str = "") -> list
     if "enum" in schema:
         if value not in schema["enum"] or isinstance(value, bool):
             # A list or object where a name belongs is a structural problem: nothing may use it as a key.
-            kind = VALUE if isinstance(value, str | int | float) else STRUCTURE
+            kind = VALUE if isinstance(value, str) else STRUCTURE
             return [(where, kind, f"must be one of {', '.join(map(str, schema['enum']))}, not {_show(value)}")]
         return []
     expected = schema.get("type")

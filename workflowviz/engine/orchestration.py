@@ -9,6 +9,7 @@ steps one by one, most recent first (a saga).
 from datetime import timedelta
 
 from django.utils import timezone
+from rq import Worker
 
 from workflowviz.contracts import Message
 
@@ -17,6 +18,7 @@ from .designs import graph_step
 from .lifecycle import STARTER_SERVICE, run_finish
 from .models import IN_FLIGHT_STEP_STATUSES, MessageKind, OutboxMessage, Pattern, RunStatus, StepState, StepStatus
 from .registry import action_get
+from .relay import service_queue
 from .steps import (
     message_claim,
     message_received,
@@ -191,10 +193,11 @@ def commands_time_out(now=None) -> int:
         .order_by("available_at")[:500]
     )
     timed_out = 0
+    consuming = services_consuming()
     for message in overdue:
         step = graph_step(message.run.graph, message.step_id)
         policy = step["policy"]
-        if message.available_at + timedelta(seconds=policy["timeout_seconds"]) > now:
+        if not _overdue(message, step, policy, now, consuming):
             continue
         with unit_of_work(message.run_id) as unit:
             if unit.run.status != RunStatus.RUNNING or not message_claim(message):
@@ -202,6 +205,30 @@ def commands_time_out(now=None) -> int:
             timed_out += 1
             _command_timed_out(unit, message, step, policy)
     return timed_out
+
+
+def services_consuming() -> set[str]:
+    """The services with at least one live worker that is not switched off."""
+    connection = service_queue(COORDINATOR).connection
+    return {
+        queue_name
+        for worker in Worker.all(connection=connection)
+        if worker.get_state() != "suspended"
+        for queue_name in worker.queue_names()
+    }
+
+
+def _overdue(message: OutboxMessage, step: dict, policy: dict, now, consuming: set[str]) -> bool:
+    """A command is overdue once it ran longer than the timeout, or waited that long for a service
+    that consumes nothing (down, or no worker). Waiting in a busy queue does not count: a burst is
+    not a fault."""
+    limit = timedelta(seconds=policy["timeout_seconds"])
+    started_at = (
+        StepState.objects.filter(run_id=message.run_id, step_id=step["id"]).values_list("started_at", flat=True).first()
+    )
+    if started_at and started_at >= message.available_at:
+        return started_at + limit < now
+    return message.target_service not in consuming and message.available_at + limit < now
 
 
 def _command_timed_out(unit: Unit, message: OutboxMessage, step: dict, policy: dict) -> None:

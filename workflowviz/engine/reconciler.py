@@ -62,6 +62,15 @@ def reconcile_once(now=None) -> int:
         logger.warning("reconciler: Redis unavailable (%s)", error)
         return 0
     lost = [message for message in lost if message.resends < MAX_RESENDS]
+    if lost:
+        # A job may have finished between our database read and the Redis check: only what is
+        # still unprocessed now is lost.
+        still = set(
+            OutboxMessage.objects.filter(pk__in=[m.pk for m in lost], processed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        lost = [message for message in lost if message.pk in still]
     if not lost:
         return 0
     by_queue: dict[str, list[str]] = {}
