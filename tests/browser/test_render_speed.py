@@ -22,6 +22,8 @@ def test_a_timeline_of_5000_records_renders_in_under_a_second(web_url, transacti
         + ", ".join(f"{r['first_render_ms']:.0f} ms" for r in renders)
         + " (navigation to drawn: "
         + ", ".join(f"{r['navigation_to_render_ms']:.0f} ms" for r in renders)
+        + "; of which the API answer: "
+        + ", ".join(f"{r['fetch_ms']:.0f} ms" for r in renders)
         + f"); live appends: update mean {live['update_ms_mean']:.1f} ms, p95 {live['update_ms_p95']:.1f} ms, "
         f"frame p95 {live['frame_ms_p95']:.1f} ms"
     )

@@ -40,6 +40,9 @@ def api(admin_user):
 
 @pytest.fixture
 def plain_api(db):
-    """A logged-in user who is not staff: may read designs, not change them."""
+    """A viewer: may read designs, not change them."""
+    from django.contrib.auth.models import Group
+
     user = get_user_model().objects.create_user("reader", "reader@localhost", "correct-horse-battery")
+    user.groups.add(Group.objects.get_or_create(name="viewer")[0])
     return ApiClient(token_issue(user=user))

@@ -113,7 +113,7 @@ def test_actions_palette(api):
     assert {t["name"] for t in palette["triggers"]} == {"OrderPlaced", "LoginRequested"}
 
 
-def test_reading_needs_a_login_and_writing_needs_staff(client, plain_api):
+def test_reading_needs_a_login_and_writing_needs_the_designer_role(client, plain_api):
     assert client.get("/api/workflows").status_code == 401
     assert plain_api.get("/api/workflows").status_code == 200
     assert plain_api.post("/api/workflows", design()).status_code == 403

@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from workflowviz.roles import OPERATOR, VIEWER, has_role
+
 from .tokens import token_user
 
 
@@ -20,17 +22,14 @@ def _csrf_failure(request):
     return check.process_view(request, None, (), {})
 
 
-def api_view(methods: list[str]):
-    """Authenticate the caller and allow only `methods`; every error is JSON."""
+def api_view(methods: list[str], *, read_role: str = VIEWER, write_role: str = OPERATOR):
+    """Authenticate the caller, check the role (`read_role` for GET, `write_role` for writes) and
+    allow only `methods`; every error is JSON."""
 
     def decorate(view):
         @csrf_exempt
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                response = error_response(405, {"method": f"Use {' or '.join(methods)}."})
-                response["Allow"] = ", ".join(methods)
-                return response
             header = request.headers.get("Authorization", "")
             if header.startswith("Bearer "):
                 user = token_user(header[len("Bearer ") :].strip())
@@ -42,6 +41,13 @@ def api_view(methods: list[str]):
                     return error_response(403, {"csrf": "CSRF token missing or incorrect."})
             else:
                 return error_response(401, {"authorization": "Log in or send 'Authorization: Bearer <token>'."})
+            if request.method not in methods:
+                response = error_response(405, {"method": f"Use {' or '.join(methods)}."})
+                response["Allow"] = ", ".join(methods)
+                return response
+            role = read_role if request.method in ("GET", "HEAD", "OPTIONS") else write_role
+            if not has_role(request.user, role):
+                return error_response(403, {"role": f"This needs the {role} role."})
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -9,6 +9,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from workflowviz.engine.models import Pattern
+from workflowviz.roles import VIEWER
 from workflowviz.web.selectors import run_statuses, service_health
 from workflowviz.web.services import BOTH, MAX_BURST_CHUNK, burst_place
 
@@ -107,7 +108,7 @@ def orders_burst(request):
     return JsonResponse(body, status=201)
 
 
-@api_view(["POST"])
+@api_view(["POST"], write_role=VIEWER)
 def runs_statuses(request):
     """The status of up to MAX_STATUS_IDS runs (a burst's progress); a POST because the ids are many."""
     data, problem = _json_object(request, MAX_STATUS_BODY_BYTES)

@@ -142,4 +142,5 @@ def run_list(request):
 
 
 def openapi(request):
+    """Public, like the design JSON Schema: it documents formats and holds no data."""
     return JsonResponse(openapi_schema())

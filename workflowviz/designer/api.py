@@ -7,6 +7,7 @@ from workflowviz.api.auth import api_view, error_response
 from workflowviz.engine.designs import UnknownDesign
 from workflowviz.engine.models import Pattern
 from workflowviz.engine.registry import actions_all
+from workflowviz.roles import DESIGNER, VIEWER
 
 from . import logins
 from .models import VersionOrigin
@@ -46,12 +47,6 @@ def _body(request, limit: int = MAX_DESIGN_BYTES):
         return None, error_response(400, {"body": f"Not a JSON document we accept: {error}"})
 
 
-def _staff_only(request):
-    if not request.user.is_staff:
-        return error_response(403, {"user": "Only staff users may change designs."})
-    return None
-
-
 def problems_response(problems: list[Problem]) -> JsonResponse:
     """400 when the JSON has the wrong shape, 422 when its values or graph are wrong; each problem named."""
     errors = [p for p in problems if p.severity == ERROR]
@@ -80,13 +75,11 @@ def _actions_by_key() -> dict:
     return {action.key: action for action in actions_all()}
 
 
-@api_view(["GET", "POST"])
+@api_view(["GET", "POST"], write_role=DESIGNER)
 def workflows(request):
     if request.method == "GET":
         trigger = request.GET.get("trigger") or None
         return JsonResponse({"results": design_list(trigger=trigger)})
-    if denied := _staff_only(request):
-        return denied
     design, problem = _body(request)
     if problem:
         return problem
@@ -114,7 +107,7 @@ def workflow_schema(request):
     return response
 
 
-@api_view(["POST"])
+@api_view(["POST"], write_role=VIEWER)
 def workflow_validate(request):
     """Every problem of a design (not saved), with its message flow preview and Mermaid text when readable."""
     design, problem = _body(request)
@@ -146,15 +139,13 @@ def workflow_detail(request, slug):
     return JsonResponse(design_json(version))
 
 
-@api_view(["GET", "POST"])
+@api_view(["GET", "POST"], write_role=DESIGNER)
 def workflow_versions(request, slug):
     if request.method == "GET":
         try:
             return JsonResponse({"slug": slug, "results": version_list(slug=slug)})
         except UnknownDesign:
             return error_response(404, {"slug": "No such design."})
-    if denied := _staff_only(request):
-        return denied
     design, problem = _body(request)
     if problem:
         return problem
@@ -167,7 +158,7 @@ def workflow_versions(request, slug):
     return _saved(version)
 
 
-@api_view(["GET", "PUT"])
+@api_view(["GET", "PUT"], write_role=DESIGNER)
 def workflow_version(request, slug, number):
     if request.method == "GET":
         try:
@@ -175,8 +166,6 @@ def workflow_version(request, slug, number):
         except UnknownDesign:
             return error_response(404, {"version": "No such design or version."})
         return JsonResponse({**design_json(version), "version_info": version_summary(version)})
-    if denied := _staff_only(request):
-        return denied
     design, problem = _body(request)
     if problem:
         return problem
