@@ -98,11 +98,13 @@ class Bench:
     def users_prepare(self) -> None:
         from django.conf import settings
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
         from django.test import Client
 
         from workflowviz.api.tokens import token_issue
 
         user = get_user_model().objects.create_user(USERNAME, f"{USERNAME}@localhost", PASSWORD)
+        user.groups.add(Group.objects.get_or_create(name="operator")[0])  # places orders
         self.token = token_issue(user=user)
         client = Client()
         client.force_login(user)

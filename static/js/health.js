@@ -1,14 +1,22 @@
-// The health strip: each service queue's depth, jobs in flight and failed jobs, every few seconds.
+// The health strip: each service queue's depth, jobs in flight and failed jobs, every few seconds,
+// with its fault switches (GET /api/faults): a "down" badge, "next N delivered twice", and for
+// operators the buttons that switch them (POST /api/faults).
 
-import { apiGet } from "./api.js";
+import { apiGet, apiPost } from "./api.js";
 import { el, clear } from "./dom.js";
 
 const LABELS = { orders: "Orders", notifications: "Notifications", sellers: "Sellers", logistics: "Logistics" };
+const MAX_TWICE = 10000;
+
+const label = (service) => LABELS[service] || service.charAt(0).toUpperCase() + service.slice(1);
 
 export class HealthStrip {
-  constructor(container, { everyMs = 3000 } = {}) {
+  constructor(container, { everyMs = 3000, canOperate = false } = {}) {
     this.container = container;
     this.everyMs = everyMs;
+    this.canOperate = canOperate;
+    this.cards = new Map(); // service → the card's live nodes (built once, updated in place)
+    this.faults = new Map(); // service → {down, deliver_twice}
   }
 
   start() {
@@ -18,36 +26,124 @@ export class HealthStrip {
 
   async refresh() {
     if (document.hidden) return;
-    try {
-      const data = await apiGet("/api/services");
-      this.render(data.services);
-    } catch (error) {
-      clear(this.container).append(el("div", { class: "health-card down", text: `Health unavailable: ${error.message}` }));
+    const [health, faults] = await Promise.allSettled([apiGet("/api/services"), apiGet("/api/faults")]);
+    if (faults.status === "fulfilled") this.applyFaults(faults.value.services);
+    if (health.status === "rejected") {
+      this.cards.clear();
+      clear(this.container).append(el("div", { class: "health-card down", text: `Health unavailable: ${health.reason.message}` }));
       this.container.dataset.state = "error";
+      return;
     }
+    this.render(health.value.services);
+  }
+
+  applyFaults(services) {
+    for (const each of services || []) this.faults.set(each.service, { down: Boolean(each.down), deliver_twice: Number(each.deliver_twice) || 0 });
+    for (const [service, card] of this.cards) this._showFaults(service, card);
+    this.container.dataset.faultsAt = String(Date.now());
   }
 
   render(services) {
-    clear(this.container);
+    if (this.container.dataset.state === "error") clear(this.container);
     for (const service of services) {
-      const state = service.workers === 0 ? "down" : service.failed > 0 ? "warn" : "ok";
-      this.container.append(
-        el(
-          "div",
-          { class: `health-card ${state}`, dataset: { service: service.service } },
-          el("div", { class: "health-name" }, el("span", { class: "dot" }), LABELS[service.service] || service.service.charAt(0).toUpperCase() + service.service.slice(1)),
-          el(
-            "dl",
-            {},
-            el("dt", { text: "queued" }), el("dd", { text: service.queued }),
-            el("dt", { text: "in flight" }), el("dd", { text: service.started }),
-            el("dt", { text: "failed" }), el("dd", { text: service.failed }),
-            el("dt", { text: "workers" }), el("dd", { text: service.workers }),
-          ),
-        ),
-      );
+      let card = this.cards.get(service.service);
+      if (!card || !card.root.isConnected) {
+        card = this._build(service.service);
+        this.cards.set(service.service, card);
+        this.container.append(card.root);
+      }
+      card.queued.textContent = String(service.queued);
+      card.started.textContent = String(service.started);
+      card.failed.textContent = String(service.failed);
+      card.workers.textContent = String(service.workers);
+      card.health = service.workers === 0 ? "down" : service.failed > 0 ? "warn" : "ok";
+      this._showFaults(service.service, card);
     }
     this.container.dataset.state = "ok";
     this.container.dataset.checkedAt = String(Date.now());
+  }
+
+  _build(service) {
+    const card = {
+      queued: el("dd"),
+      started: el("dd"),
+      failed: el("dd"),
+      workers: el("dd"),
+      downBadge: el("span", { class: "badge fault-down", text: "down", hidden: true }),
+      twiceBadge: el("span", { class: "badge fault-twice", hidden: true }),
+      health: "ok",
+    };
+    card.root = el(
+      "div",
+      { class: "health-card ok", dataset: { service } },
+      el("div", { class: "health-name" }, el("span", { class: "dot" }), label(service), card.downBadge),
+      el(
+        "dl",
+        {},
+        el("dt", { text: "queued" }), card.queued,
+        el("dt", { text: "in flight" }), card.started,
+        el("dt", { text: "failed" }), card.failed,
+        el("dt", { text: "workers" }), card.workers,
+      ),
+      el("div", { class: "fault-state" }, card.twiceBadge),
+    );
+    if (this.canOperate) card.root.append(this._controls(service, card));
+    return card;
+  }
+
+  _controls(service, card) {
+    card.error = el("small", { class: "field-error fault-error", role: "status" });
+    card.toggle = el("button", { type: "button", class: "fault-toggle", text: "Switch off" });
+    card.toggle.addEventListener("click", () => {
+      const fault = this.faults.get(service);
+      this._send(card, { service, down: !(fault && fault.down) });
+    });
+    card.count = el("input", { type: "number", name: "deliver_twice", min: 0, max: MAX_TWICE, step: 1, value: 10, "aria-label": `messages to deliver twice (${label(service)})` });
+    const twiceForm = el(
+      "form",
+      { class: "fault-twice-form", novalidate: true },
+      el("span", { text: "Deliver next" }),
+      card.count,
+      el("button", { type: "submit", class: "fault-twice-send", text: "twice" }),
+    );
+    twiceForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const count = Number(card.count.value);
+      if (!Number.isInteger(count) || count < 0 || count > MAX_TWICE || card.count.value.trim() === "") {
+        card.error.textContent = `A whole number from 0 to ${MAX_TWICE} (0 stops it).`;
+        return;
+      }
+      this._send(card, { service, deliver_twice: count });
+    });
+    return el("div", { class: "fault-controls" }, card.toggle, twiceForm, card.error);
+  }
+
+  async _send(card, body) {
+    const buttons = card.root.querySelectorAll(".fault-controls button");
+    buttons.forEach((button) => (button.disabled = true));
+    card.error.textContent = "";
+    try {
+      const data = await apiPost("/api/faults", body);
+      this.applyFaults(data.services);
+    } catch (error) {
+      card.error.textContent = error.message;
+    } finally {
+      buttons.forEach((button) => (button.disabled = false));
+    }
+  }
+
+  _showFaults(service, card) {
+    const fault = this.faults.get(service) || { down: false, deliver_twice: 0 };
+    card.root.className = `health-card ${fault.down ? "down" : card.health}`;
+    card.root.dataset.down = String(fault.down);
+    card.root.dataset.deliverTwice = String(fault.deliver_twice);
+    card.downBadge.hidden = !fault.down;
+    card.downBadge.title = "switched off: the service takes no messages; its queue keeps them";
+    card.twiceBadge.hidden = fault.deliver_twice === 0;
+    card.twiceBadge.textContent = `next ${fault.deliver_twice} delivered twice`;
+    if (card.toggle) {
+      card.toggle.textContent = fault.down ? "Switch on" : "Switch off";
+      card.toggle.classList.toggle("danger", !fault.down);
+    }
   }
 }

@@ -7,13 +7,14 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from workflowviz.asgi import application
 from workflowviz.engine.models import EventRecord, Run
 from workflowviz.realtime.broadcast import records_broadcast
-from workflowviz.realtime.consumers import CLOSE_NO_SUCH_RUN, CLOSE_UNAUTHENTICATED, MAX_INCOMING_BYTES
+from workflowviz.realtime.consumers import CLOSE_FORBIDDEN, CLOSE_NO_SUCH_RUN, CLOSE_UNAUTHENTICATED, MAX_INCOMING_BYTES
 
 # The session is read from the database by AuthMiddlewareStack in another thread: commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,7 @@ GOOD_ORIGIN = b"http://127.0.0.1:8000"
 @pytest.fixture
 def session_cookie():
     user = get_user_model().objects.create_user("watcher", password="correct-horse-battery")
+    user.groups.add(Group.objects.get_or_create(name="viewer")[0])
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
@@ -169,3 +171,18 @@ def test_what_the_browser_sends_is_bounded_and_never_breaks_the_socket(session_c
     assert "too large" in replies[0]["error"]
     assert replies[4] == {"type": "pong", "t": 42}
     assert replies[6]["events"][0]["seq"] == 1
+
+
+def test_a_user_without_a_role_is_refused():
+    user = get_user_model().objects.create_user("nobody", password="correct-horse-battery")
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"].value
+
+    async def scenario():
+        communicator = socket("/ws/runs/", cookie=cookie)
+        connected, code = await communicator.connect()
+        assert (connected, code) == (False, CLOSE_FORBIDDEN)
+        await communicator.disconnect()
+
+    run_async(scenario)

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from workflowviz.engine.designs import DEFAULT_DESIGN
 from workflowviz.engine.models import Pattern
 from workflowviz.roles import VIEWER
 from workflowviz.web.selectors import run_statuses, service_health
@@ -17,7 +18,7 @@ from .auth import api_view, error_response
 from .views import json_body
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
-OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms"}
+OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms", "workflow", "policy"}
 BURST_PATTERNS = [*Pattern.values, BOTH]
 MAX_LATENCY_MS = 10_000
 MAX_OFFSET = 1_000_000
@@ -94,6 +95,8 @@ def orders_burst(request):
             region=data.get("region", "north"),
             offset=data.get("offset", 0),
             latency_ms=data.get("latency_ms"),
+            design=data.get("workflow", DEFAULT_DESIGN),
+            policy_overrides=data.get("policy"),
         )
     except ValidationError as error:
         return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})

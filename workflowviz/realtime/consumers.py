@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from workflowviz.engine.models import Run
+from workflowviz.roles import VIEWER, has_role
 
 from .broadcast import ALL_RUNS_GROUP, run_group
 
@@ -19,6 +20,7 @@ logger = logging.getLogger("workflowviz.realtime")
 
 # Close codes (4000-4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
 CLOSE_NO_SUCH_RUN = 4404
 CLOSE_TOO_MANY_ERRORS = 4400
 
@@ -41,6 +43,9 @@ class TimelineConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not await database_sync_to_async(has_role)(user, VIEWER):
+            await self.close(code=CLOSE_FORBIDDEN)
             return
         group = await self.group_for_scope()
         if group is None:

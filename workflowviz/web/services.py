@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from orders.models import Order
 from orders.services import order_place
+from workflowviz.engine.designs import DEFAULT_DESIGN
 from workflowviz.engine.models import Pattern
 
 BOTH = "both"
@@ -36,9 +37,12 @@ def burst_place(
     region: str,
     offset: int = 0,
     latency_ms: list[int] | None = None,
+    design: str = DEFAULT_DESIGN,
+    policy_overrides: dict | None = None,
 ) -> BurstResult:
     """Place `count` orders, one transaction each; stop at the first order that cannot be placed.
 
+    `design` and `policy_overrides` go to every order as they are (order_place checks them).
     Raises ValidationError when not even the first order can be placed (nothing was placed).
     """
     result = BurstResult()
@@ -51,6 +55,8 @@ def burst_place(
                 pattern=each,
                 region=region,
                 latency_ms=latency_ms,
+                design=design,
+                policy_overrides=policy_overrides,
             )
         except ValidationError as error:
             if not result.placed:

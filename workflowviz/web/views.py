@@ -1,23 +1,27 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from orders.models import Region
 from orders.selectors import product_list
+from workflowviz.engine.designs import DEFAULT_DESIGN
 from workflowviz.engine.models import Pattern, Run
+from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
 
-@login_required
+@role_required(VIEWER)
 def dashboard(request):
+    """Health, runs and timelines for every viewer; the order, burst and fault controls for operators."""
     context = {
         "products": product_list(),
         "regions": Region.values,
         "patterns": [*Pattern.values, "both"],
         "email": request.user.email or "buyer@example.com",
+        "default_workflow": DEFAULT_DESIGN,
+        "can_operate": has_role(request.user, OPERATOR),
     }
     return render(request, "web/dashboard.html", context)
 
 
-@login_required
+@role_required(VIEWER)
 def run_page(request, run_id):
     run = get_object_or_404(Run, pk=run_id)
     return render(request, "web/run.html", {"run": run})
