@@ -1,6 +1,6 @@
 // The dashboard: place an order (and watch it live), place a burst, recent runs, service health.
 
-import { apiPost, ApiError } from "./api.js";
+import { apiGet, apiPost, ApiError } from "./api.js";
 import { el, clear, shortId } from "./dom.js";
 import { LiveSocket } from "./live.js";
 import { LiveRun } from "./live_run.js";
@@ -10,6 +10,7 @@ import { HealthStrip } from "./health.js";
 
 const PATTERNS = ["orchestration", "choreography"];
 const root = document.getElementById("dashboard");
+const canOperate = root.dataset.canOperate === "true"; // the forms are only on the page for operators
 const liveBadge = document.getElementById("live");
 const watchPanel = document.getElementById("watch-runs");
 let watched = [];
@@ -37,16 +38,58 @@ const socket = new LiveSocket("/ws/runs/", {
   },
 });
 
+// --- the fields both forms share: the order, its workflow and the fault policy for every step ------
+/** The "Workflow" selects, filled with the designs an order can start (the default stays selected). */
+async function workflowsLoad() {
+  const selects = document.querySelectorAll("select.workflow-select");
+  if (!selects.length) return;
+  try {
+    const data = await apiGet("/api/workflows?trigger=OrderPlaced");
+    for (const select of selects) {
+      const current = select.value;
+      clear(select);
+      for (const design of data.results) select.append(el("option", { value: design.slug, text: `${design.name} (${design.slug}, v${design.latest_version})` }));
+      if ([...select.options].some((option) => option.value === current)) select.value = current;
+    }
+    root.dataset.workflows = String(data.results.length);
+  } catch (error) {
+    console.warn("workflows:", error.message); // the default design stays the only choice
+  }
+}
+
+/** {"*": {failure_probability, latency_ms}} from the optional fault fields, null when all are empty. */
+function policyValues(data) {
+  const text = (name) => String(data.get(name) ?? "").trim();
+  const settings = {};
+  const probability = text("failure_probability");
+  if (probability !== "") {
+    const value = Number(probability);
+    if (!Number.isFinite(value) || value < 0 || value > 1) return { error: "Failure probability: a number from 0 to 1." };
+    settings.failure_probability = value;
+  }
+  const [low, high] = [text("latency_low"), text("latency_high")];
+  if (low !== "" || high !== "") {
+    const range = [Number(low === "" ? high : low), Number(high === "" ? low : high)];
+    if (!range.every((ms) => Number.isInteger(ms) && ms >= 0) || range[0] > range[1]) return { error: "Latency: whole milliseconds, low <= high." };
+    settings.latency_ms = range;
+  }
+  return { policy: Object.keys(settings).length ? { "*": settings } : null };
+}
+
 // --- one order (or one per pattern) ---------------------------------------------------------------
 function formValues(form) {
   const data = new FormData(form);
-  return {
+  const { policy, error } = policyValues(data);
+  const order = {
     sku: data.get("sku"),
     quantity: Number.parseInt(data.get("quantity"), 10),
     customer_email: String(data.get("customer_email") || "").trim(),
     region: data.get("region"),
     pattern: data.get("pattern"),
+    workflow: data.get("workflow"),
   };
+  if (policy) order.policy = policy;
+  return { order, error };
 }
 
 function showErrors(form, errors) {
@@ -54,8 +97,9 @@ function showErrors(form, errors) {
   const general = form.querySelector(".form-error");
   general.textContent = "";
   for (const [field, reason] of Object.entries(errors || {})) {
-    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(field)}"]`);
-    if (slot) slot.textContent = reason;
+    const slotName = field.startsWith("policy") ? "policy" : field; // "policy.*.latency_ms" → the fault fields
+    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(slotName)}"]`);
+    if (slot) slot.textContent = `${slot.textContent} ${slotName === field ? reason : `${field}: ${reason}`}`.trim();
     else general.textContent += `${field}: ${reason} `;
   }
 }
@@ -63,10 +107,12 @@ function showErrors(form, errors) {
 async function placeOrder(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const { pattern, ...order } = formValues(form);
+  const { order: values, error } = formValues(form);
+  const { pattern, ...order } = values;
+  showErrors(form, error ? { policy: error } : {});
+  if (error) return;
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
-  showErrors(form, {});
   const placed = [];
   try {
     for (const each of pattern === "both" ? PATTERNS : [pattern]) {
@@ -132,7 +178,7 @@ function showBurst(current) {
   burstForm.querySelector("button[type=submit]").disabled = running;
 }
 
-burstForm.addEventListener("submit", async (event) => {
+burstForm?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const data = new FormData(burstForm);
   const total = Number.parseInt(data.get("count"), 10);
@@ -141,14 +187,12 @@ burstForm.addEventListener("submit", async (event) => {
     showErrors(burstForm, { count: "A whole number from 1 to 5000." });
     return;
   }
-  const order = {
-    sku: data.get("sku"),
-    quantity: Number.parseInt(data.get("quantity"), 10),
-    customer_email: String(data.get("customer_email") || "").trim(),
-    region: data.get("region"),
-    pattern: data.get("pattern"),
-    latency_ms: data.get("latency") ? null : [0, 0],
-  };
+  const { order, error } = formValues(burstForm);
+  if (error) {
+    showErrors(burstForm, { policy: error });
+    return;
+  }
+  order.latency_ms = data.get("latency") ? null : [0, 0]; // a policy's latency_ms wins over this
   burst = new Burst({ total, order, onProgress: showBurst });
   document.getElementById("burst-progress").hidden = false;
   showBurst(burst);
@@ -157,12 +201,13 @@ burstForm.addEventListener("submit", async (event) => {
     showErrors(burstForm, burst.error instanceof ApiError ? burst.error.errors : { form: burst.stoppedReason });
   }
 });
-cancelButton.addEventListener("click", () => burst && burst.cancel());
+cancelButton?.addEventListener("click", () => burst && burst.cancel());
 
-document.getElementById("order-form").addEventListener("submit", placeOrder);
+document.getElementById("order-form")?.addEventListener("submit", placeOrder);
 
 async function start() {
-  new HealthStrip(document.getElementById("health")).start();
+  new HealthStrip(document.getElementById("health"), { canOperate }).start();
+  if (canOperate) workflowsLoad();
   socket.connect();
   await socket.waitOpen(2000);
   await runsList.refetch();

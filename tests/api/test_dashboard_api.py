@@ -65,6 +65,37 @@ def test_a_burst_places_orders_through_order_place_alternating_patterns(api, cat
     assert all(step["policy"]["latency_ms"] == [0, 0] for run in runs for step in run.graph["steps"])
 
 
+def test_a_burst_passes_its_workflow_and_policy_to_every_order(api, catalogue):
+    policy = {"*": {"failure_probability": 0, "latency_ms": [1, 2]}}
+    response = api.post(
+        "/api/orders/burst", {**BURST, "count": 2, "workflow": "order-fulfilment-rewards", "policy": policy}
+    )
+
+    assert response.status_code == 201, response.content
+    runs = Run.objects.filter(pk__in=[placed["run_id"] for placed in response.json()["placed"]])
+    assert [run.design_slug for run in runs] == ["order-fulfilment-rewards"] * 2
+    steps = [step for run in runs for step in run.graph["steps"]]
+    assert steps and all(step["policy"]["failure_probability"] == 0 for step in steps)
+    assert all(step["policy"]["latency_ms"] == [1, 2] for step in steps)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"policy": {"*": {"failure_probability": 2}}}, "policy.*.failure_probability"),
+        ({"policy": {"*": {"latency_ms": [9, 1]}}}, "policy.*.latency_ms"),
+        ({"policy": {"no_such_step": {"max_attempts": 2}}}, "policy.no_such_step"),
+        ({"workflow": "no-such-design"}, "workflow"),
+    ],
+)
+def test_a_burst_with_a_bad_policy_or_workflow_places_nothing(api, catalogue, extra, field):
+    response = api.post("/api/orders/burst", {**BURST, **extra})
+
+    assert response.status_code == 422, response.content
+    assert field in response.json()["errors"]
+    assert Order.objects.count() == 0
+
+
 def test_a_burst_stops_where_the_stock_runs_out_and_says_why(api, catalogue):
     from orders.models import Product
 

@@ -121,7 +121,7 @@ DASHBOARD_PATHS = {
                 "workflow": {"type": "string", "default": "order-fulfilment"},
                 "policy": {
                     "type": "object",
-                    "description": 'Step policy overrides for every order of the chunk, as in POST /api/orders: '
+                    "description": "Step policy overrides for every order of the chunk, as in POST /api/orders: "
                     '{"*" or a step id: {"failure_probability": 0..1, "latency_ms": [lo, hi], '
                     '"max_attempts": 1..10, "timeout_seconds": 1..3600, "backoff_seconds": 0..60}}; '
                     "errors are keyed 'policy.<path>'.",
