@@ -14,18 +14,17 @@ from .models import Email, EmailKind, LoginCode
 
 def email_send(*, kind: str, order_id: int, to: str, subject: str, body: str) -> Email:
     """Record the email and send it once the record is committed; a second call changes nothing."""
-    email, created = Email.objects.get_or_create(
-        order_id=order_id, kind=kind, defaults={"to": to, "subject": subject, "body": body}
-    )
-    if created:
-        transaction.on_commit(lambda: _deliver(email.pk))
+    existing = Email.objects.filter(order_id=order_id, kind=kind).first()
+    if existing:
+        return existing
+    email = Email.objects.create(order_id=order_id, kind=kind, to=to, subject=subject, body=body)
+    transaction.on_commit(lambda: _deliver(email))
     return email
 
 
-def _deliver(email_pk: int) -> None:
-    email = Email.objects.get(pk=email_pk)
+def _deliver(email: Email) -> None:
     send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
-    Email.objects.filter(pk=email_pk).update(sent_at=timezone.now())
+    Email.objects.filter(pk=email.pk).update(sent_at=timezone.now())
 
 
 def order_confirmation_send(
@@ -126,7 +125,7 @@ def login_code_send(*, login_id: str, email: str) -> LoginCode:
         body=f"Enter {code} to sign in. It is valid for {int(LOGIN_CODE_TTL.total_seconds() // 60)} minutes.\n"
         "If you did not ask to sign in, ignore this email.",
     )
-    transaction.on_commit(lambda: _deliver(sent.pk))
+    transaction.on_commit(lambda: _deliver(sent))
     return login_code
 
 

@@ -14,10 +14,9 @@ def shipment_preparation_request(*, order_id: int, seller_code: str, sku: str, q
     seller = Seller.objects.filter(code=seller_code).first()
     if seller is None:
         raise UnknownSeller(f"no seller with code '{seller_code}'")
-    task, _ = SellerTask.objects.get_or_create(
-        order_id=order_id, defaults={"seller": seller, "sku": sku, "quantity": quantity}
-    )
-    return task
+    # The engine runs this once per message; the unique order_id still guards a second call.
+    task = SellerTask.objects.filter(order_id=order_id).first()
+    return task or SellerTask.objects.create(order_id=order_id, seller=seller, sku=sku, quantity=quantity)
 
 
 def shipment_preparation_cancel(*, order_id: int) -> SellerTask | None:

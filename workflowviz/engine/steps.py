@@ -72,6 +72,10 @@ def step_queued(unit: Unit, step: dict, *, at) -> None:
 
 def _step_started(unit: Unit, message: OutboxMessage, step: dict, at) -> None:
     step_status_set(unit, step["id"], StepStatus.STARTED, started_at=at, attempts=message.attempt)
+    _step_started_record(unit, message, step, at)
+
+
+def _step_started_record(unit: Unit, message: OutboxMessage, step: dict, at) -> None:
     unit.record(
         service=step["service"], kind="step.started", step_id=step["id"], payload={"attempt": message.attempt}, at=at
     )
@@ -142,10 +146,11 @@ def step_execute(
             if data is None:
                 return "waiting"
             if not started_early:
-                _step_started(unit, message, step, received_at)
+                # Its state is written once, with the success below (one UPDATE instead of two).
+                _step_started_record(unit, message, step, received_at)
             action = action_get(step["action"])
             event = action.handler(action.command.from_data(data))
-            _step_succeeded(unit, step, event, received_at)
+            _step_succeeded(unit, step, event, received_at, attempt=message.attempt)
             on_success(unit, step, event, data)
         return "succeeded"
     except DatabaseError:
@@ -155,9 +160,11 @@ def step_execute(
         return _step_failed(message, step, reason, on_failure, received_at=None if started_early else received_at)
 
 
-def _step_succeeded(unit: Unit, step: dict, event: Message, started_at) -> None:
+def _step_succeeded(unit: Unit, step: dict, event: Message, started_at, *, attempt: int) -> None:
     now = timezone.now()
-    step_status_set(unit, step["id"], StepStatus.SUCCEEDED, finished_at=now, error="")
+    step_status_set(
+        unit, step["id"], StepStatus.SUCCEEDED, started_at=started_at, attempts=attempt, finished_at=now, error=""
+    )
     unit.record(
         service=step["service"],
         kind="step.succeeded",
