@@ -2,7 +2,7 @@
 // panels draw it, and every change is validated by the server, whose problems land on nodes and arrows.
 
 import { Canvas } from "./canvas.js";
-import { clear, el, show } from "./dom.js";
+import { clear, el, show } from "../js/dom.js";
 import { errorText, get, post } from "./http.js";
 import {
   renderDiff,

@@ -1,7 +1,7 @@
 // The editor's side panels: palette, step form, problems, message flow, versions and diffs, runs.
 // Each function draws from data it is given and reports changes through callbacks.
 
-import { clear, el } from "./dom.js";
+import { clear, el } from "../js/dom.js";
 
 /** Append the children that are there (null and false are skipped). */
 function put(container, ...children) {

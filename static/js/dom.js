@@ -8,6 +8,8 @@ export function el(tag, attrs = {}, ...children) {
     if (name === "class") node.className = value;
     else if (name === "text") node.textContent = String(value);
     else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name === "value") node.value = String(value);
+    else if (name === "checked" || name === "selected" || name === "disabled") node[name] = Boolean(value);
     else if (name === "href") node.setAttribute("href", safeHref(value));
     else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : String(value));
@@ -28,6 +30,12 @@ export function safeHref(value) {
 export function clear(node) {
   while (node.firstChild) node.removeChild(node.firstChild);
   return node;
+}
+
+/** Put a short status text in a node, styled by kind ("error", "ok"…). */
+export function show(node, text, kind = "") {
+  node.textContent = text;
+  node.className = `small ${kind}`.trim();
 }
 
 /** Milliseconds as "850 ms", "1.25 s" or "2 min 5 s". */
