@@ -86,7 +86,9 @@ def test_logistics_switched_off_on_its_card_holds_both_runs_until_switched_on(we
 
     # Switch it on again with the same button: both runs finish, every step succeeded.
     page.click(f"{LOGISTICS} .fault-toggle")
-    page.wait_for_selector(f'{LOGISTICS}[data-down="false"] .fault-down', state="hidden")
+    # Wait for the card to change (a "hidden" wait on a selector that matches nothing yet passes at once).
+    page.wait_for_selector(f'{LOGISTICS}[data-down="false"]')
+    assert not page.is_visible(f"{LOGISTICS} .fault-down")
     assert page.inner_text(f"{LOGISTICS} .fault-toggle") == "Switch off"
     finished = runs_wait_final(list(runs.values()), timeout=60)
     assert {run.pattern: run.status for run in finished} == {"orchestration": "succeeded", "choreography": "succeeded"}
