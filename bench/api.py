@@ -6,8 +6,8 @@ import json
 import threading
 import time
 
-from bench.stats import percentiles
 from bench.workflow import REGIONS, SKUS
+from workflowviz.stats import percentiles
 
 
 def orders_post(*, port: int, token: str, requests: int, concurrency: int) -> dict:

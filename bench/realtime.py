@@ -17,8 +17,8 @@ import time
 from datetime import datetime
 
 from bench.env import BASE_DIR
-from bench.stats import percentiles
 from bench.workflow import orders_place, runs_wait
+from workflowviz.stats import percentiles
 
 
 class Clients:

@@ -2,7 +2,7 @@
 
 import json
 
-from bench.stats import ratio
+from workflowviz.stats import ratio
 
 PATTERNS = ("orchestration", "choreography")
 TARGETS = {

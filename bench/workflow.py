@@ -4,7 +4,7 @@ import inspect
 import itertools
 import time
 
-from bench.stats import percentiles
+from workflowviz.stats import percentiles
 
 SKUS = ["TENT-2P", "BOOT-42", "LAMP-01", "BOOK-DDD", "BOOK-EIP", "MUG-BLUE", "RUG-WOOL"]
 REGIONS = ["north", "south", "east", "west"]

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "workflowviz.api",
     "workflowviz.web",
     "workflowviz.designer",
+    "workflowviz.metrics",
+    "workflowviz.compare",
     "orders",
     "notifications",
     "sellers",

@@ -18,5 +18,7 @@ urlpatterns = [
     path("api/runs", api.run_list, name="api-runs"),
     path("api/runs/<str:run_id>", api.run_detail, name="api-run"),
     path("", include("workflowviz.designer.urls")),
+    path("", include("workflowviz.metrics.urls")),
+    path("", include("workflowviz.compare.urls")),
     path("", include("workflowviz.web.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Small statistics helpers."""
+"""Small statistics helpers (the benchmark, the metrics page and the compare page share them)."""
 
 
 def percentile(values: list[float], q: float) -> float | None:
