@@ -177,6 +177,8 @@ def markdown(results: dict) -> str:
         f"| workflowviz (commit → browser socket, per batch) | {_fmt(ours.get('clients'))} | "
         f"{_fmt(ours.get('batches_per_client'))} per client | {_lat(ours.get('latency_ms'))} | "
         f"{_fmt(ours.get('lost_events'))} records |",
+        f"| workflowviz (last record's time → socket, per batch) | | | "
+        f"{_lat(ours.get('latency_ms_from_last_record'))} | |",
         f"| workflowviz (record time → socket, per record) | | {_fmt(ours.get('event_records'))} records | "
         f"{_lat(ours.get('record_latency_ms'))} | |",
         f"| … batches from placement (bench process) / from workers | | | "

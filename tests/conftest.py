@@ -1,3 +1,4 @@
+import json
 import time
 
 import pytest
@@ -5,7 +6,9 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 
+from workflowviz.engine.faults import CACHE_SECONDS, service_down_set
 from workflowviz.engine.models import FINAL_RUN_STATUSES, Run
 from workflowviz.processes import ProcessGroup, free_port, system_argvs, wait_for_port
 from workflowviz.web.demo import demo_seed
@@ -76,6 +79,41 @@ def admin_user(db):
 
 
 @pytest.fixture
+def catalogue(db):
+    """The demo catalogue, sellers and partners, inside the test's transaction (nothing is committed)."""
+    demo_seed()
+
+
+class ApiClient:
+    """Django's test client speaking JSON with a bearer token."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path, data=None):
+        return self.client.get(path, data, headers=self.headers)
+
+    def post(self, path, body, *, raw=False):
+        data = body if raw else json.dumps(body)
+        return self.client.post(path, data, content_type="application/json", headers=self.headers)
+
+
+@pytest.fixture
+def workers_paused():
+    """For tests that drive the engine in-process: switch every service off so that workers a
+    session may have started elsewhere (the `system` fixture) leave the queues alone."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for service in settings.SERVICE_QUEUES:
+        service_down_set(client, service=service, down=True)
+    time.sleep(CACHE_SECONDS + 0.05)
+    yield
+    for service in settings.SERVICE_QUEUES:
+        service_down_set(client, service=service, down=False)
+    client.close()
+
+
+@pytest.fixture
 def report(request):
     """Write a line to the test output (for figures a test measured, such as crash-test counts)."""
     capture = request.config.pluginmanager.get_plugin("capturemanager")
@@ -85,6 +123,22 @@ def report(request):
             print(f"\n    {request.node.name}: {line}", flush=True)
 
     return write
+
+
+def run_diagnosis(run_id) -> str:
+    """Where a run stands: its steps, its unprocessed messages and its last records (for a failing test)."""
+    from workflowviz.engine.models import OutboxMessage, StepState
+
+    if run_id is None:
+        return ""
+    run = Run.objects.get(pk=run_id)
+    lines = [f"run {run_id} {run.pattern} {run.status} done_steps={run.done_steps}"]
+    lines += [f"  step {s.step_id} {s.status} attempts={s.attempts}" for s in StepState.objects.filter(run_id=run_id)]
+    for m in OutboxMessage.objects.filter(run_id=run_id, processed_at__isnull=True):
+        lines.append(f"  unprocessed {m.kind} {m.type} -> {m.target_service} step={m.step_id} resends={m.resends}")
+    for e in run.events.order_by("-seq")[:8][::-1]:
+        lines.append(f"  #{e.seq} {e.at.time()} {e.service} {e.kind} {e.step_id} {e.payload}"[:200])
+    return "\n".join(lines)
 
 
 def runs_wait_final(run_ids, timeout=60, *, supervise: ProcessGroup | None = None) -> list[Run]:
@@ -101,5 +155,8 @@ def runs_wait_final(run_ids, timeout=60, *, supervise: ProcessGroup | None = Non
             return runs
         if time.monotonic() > deadline:
             pending = [(str(run.id), run.status) for run in runs if run.status not in FINAL_RUN_STATUSES]
-            raise AssertionError(f"runs not final after {timeout}s: {pending[:5]} ({len(pending)} in all)")
+            raise AssertionError(
+                f"runs not final after {timeout}s: {pending[:5]} ({len(pending)} in all)\n"
+                + run_diagnosis(pending[0][0] if pending else None)
+            )
         time.sleep(0.1)

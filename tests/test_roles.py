@@ -24,6 +24,7 @@ ENDPOINTS = [
     ("GET", "/api/faults", ANYONE),
     ("POST", "/api/faults", OPERATORS),
     ("GET", "/api/runs", ANYONE),
+    ("GET", "/api/metrics", ANYONE),
     ("GET", f"/api/runs/{RUN}", ANYONE),
     ("GET", "/api/workflows", ANYONE),
     ("POST", "/api/workflows", DESIGNERS),
@@ -39,6 +40,9 @@ ENDPOINTS = [
     ("POST", "/api/logins", OPERATORS),
     ("GET", f"/api/logins/{RUN}", ANYONE),
     ("POST", f"/api/logins/{RUN}/code", OPERATORS),
+    ("GET", "/api/comparisons", ANYONE),
+    ("POST", "/api/comparisons", OPERATORS),
+    ("GET", f"/api/comparisons/{RUN}", ANYONE),
 ]
 ROLES = ["anonymous", "no role", "viewer", "operator", "designer", "admin"]
 

@@ -1,12 +1,13 @@
 // The dashboard: place an order (and watch it live), place a burst, recent runs, service health.
 
-import { apiGet, apiPost, ApiError } from "./api.js";
+import { apiPost, ApiError } from "./api.js";
 import { el, clear, shortId } from "./dom.js";
 import { LiveSocket } from "./live.js";
 import { LiveRun } from "./live_run.js";
 import { RunsList } from "./runs_list.js";
 import { Burst } from "./burst.js";
 import { HealthStrip } from "./health.js";
+import { policyValues, showErrors, workflowsLoad } from "./order_fields.js";
 
 const PATTERNS = ["orchestration", "choreography"];
 const root = document.getElementById("dashboard");
@@ -38,44 +39,6 @@ const socket = new LiveSocket("/ws/runs/", {
   },
 });
 
-// --- the fields both forms share: the order, its workflow and the fault policy for every step ------
-/** The "Workflow" selects, filled with the designs an order can start (the default stays selected). */
-async function workflowsLoad() {
-  const selects = document.querySelectorAll("select.workflow-select");
-  if (!selects.length) return;
-  try {
-    const data = await apiGet("/api/workflows?trigger=OrderPlaced");
-    for (const select of selects) {
-      const current = select.value;
-      clear(select);
-      for (const design of data.results) select.append(el("option", { value: design.slug, text: `${design.name} (${design.slug}, v${design.latest_version})` }));
-      if ([...select.options].some((option) => option.value === current)) select.value = current;
-    }
-    root.dataset.workflows = String(data.results.length);
-  } catch (error) {
-    console.warn("workflows:", error.message); // the default design stays the only choice
-  }
-}
-
-/** {"*": {failure_probability, latency_ms}} from the optional fault fields, null when all are empty. */
-function policyValues(data) {
-  const text = (name) => String(data.get(name) ?? "").trim();
-  const settings = {};
-  const probability = text("failure_probability");
-  if (probability !== "") {
-    const value = Number(probability);
-    if (!Number.isFinite(value) || value < 0 || value > 1) return { error: "Failure probability: a number from 0 to 1." };
-    settings.failure_probability = value;
-  }
-  const [low, high] = [text("latency_low"), text("latency_high")];
-  if (low !== "" || high !== "") {
-    const range = [Number(low === "" ? high : low), Number(high === "" ? low : high)];
-    if (!range.every((ms) => Number.isInteger(ms) && ms >= 0) || range[0] > range[1]) return { error: "Latency: whole milliseconds, low <= high." };
-    settings.latency_ms = range;
-  }
-  return { policy: Object.keys(settings).length ? { "*": settings } : null };
-}
-
 // --- one order (or one per pattern) ---------------------------------------------------------------
 function formValues(form) {
   const data = new FormData(form);
@@ -92,17 +55,6 @@ function formValues(form) {
   return { order, error };
 }
 
-function showErrors(form, errors) {
-  form.querySelectorAll(".field-error").forEach((node) => (node.textContent = ""));
-  const general = form.querySelector(".form-error");
-  general.textContent = "";
-  for (const [field, reason] of Object.entries(errors || {})) {
-    const slotName = field.startsWith("policy") ? "policy" : field; // "policy.*.latency_ms" → the fault fields
-    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(slotName)}"]`);
-    if (slot) slot.textContent = `${slot.textContent} ${slotName === field ? reason : `${field}: ${reason}`}`.trim();
-    else general.textContent += `${field}: ${reason} `;
-  }
-}
 
 async function placeOrder(event) {
   event.preventDefault();
@@ -207,7 +159,9 @@ document.getElementById("order-form")?.addEventListener("submit", placeOrder);
 
 async function start() {
   new HealthStrip(document.getElementById("health"), { canOperate }).start();
-  if (canOperate) workflowsLoad();
+  if (canOperate) workflowsLoad(document.querySelectorAll("select.workflow-select")).then((count) => {
+    if (count !== null) root.dataset.workflows = String(count);
+  });
   socket.connect();
   await socket.waitOpen(2000);
   await runsList.refetch();

@@ -1,6 +1,7 @@
 // The details of what was clicked on the timeline: timestamps, attempts, payload, admin links.
 
 import { el, clear, formatClock, formatMs } from "./dom.js";
+import { BACKLOG_FACTOR, BACKLOG_FLOOR_MS, laneLabel } from "./timeline_model.js";
 
 const ADMIN = {
   order_id: ["order", "/admin/orders/order/"],
@@ -42,6 +43,7 @@ function at(t0, rel) {
 
 /** A message's body; a bar's records' payloads by kind (the empty ones left out); a record's payload. */
 function payloadShown(hit) {
+  if (hit.type === "backlog") return hit.item.messages.map((m) => ({ type: m.type, step: m.stepId, attempt: m.attempt }));
   if (hit.type === "arrow") return hit.item.body;
   if (hit.type === "marker") return hit.item.event.payload;
   const byKind = {};
@@ -63,7 +65,31 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
   let title;
   let payloads;
   let records;
-  if (hit.type === "bar") {
+  let why = null;
+  if (hit.type === "backlog") {
+    const service = laneLabel(item.lane);
+    title = `Backlog on ${service}`;
+    fact(facts, "service", item.lane);
+    fact(facts, item.open ? "waiting for" : "longest wait", formatMs(item.waitedMs));
+    fact(facts, "waiting at once", `${item.waiting} of this run's messages`);
+    fact(facts, "from", at(model.t0, item.from));
+    fact(facts, item.open ? "still waiting at" : "until", at(model.t0, item.to));
+    fact(facts, "median elsewhere", formatMs(item.medianMs));
+    fact(facts, "threshold", formatMs(item.thresholdMs));
+    why = el(
+      "p",
+      { class: "why" },
+      `${service} fell behind: ${item.messages.length === 1 ? "a message" : `${item.messages.length} messages`} of this run ` +
+        `waited in its queue longer than max(${formatMs(BACKLOG_FLOOR_MS)}, ${BACKLOG_FACTOR} × the median queue wait of the run's ` +
+        `messages to the other services) = ` +
+        `${formatMs(item.thresholdMs)} (that median: ${formatMs(item.medianMs)}), counted from when each was due (retry backoff ` +
+        `left out) to when ${service} took it. ` +
+        "Its queue was filling faster than it was consumed: the service was switched off, its workers were busy with " +
+        "other runs' messages (a burst), or it has too few workers. Other runs' messages are not counted here.",
+    );
+    payloads = item.messages.map((m) => m.body);
+    records = item.messages.flatMap((m) => [m.sent, m.received].filter(Boolean));
+  } else if (hit.type === "bar") {
     title = `${item.kind === "compensation" ? "Compensation of " : "Step "}${item.stepId}`;
     fact(facts, "status", item.status);
     fact(facts, "service", item.lane);
@@ -99,6 +125,7 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
     records = [item.event];
   }
   panel.append(el("h3", { text: title }), facts);
+  if (why) panel.append(why);
   const links = adminLinks(payloads, { runId, orderId });
   if (links.length) {
     panel.append(

@@ -56,6 +56,7 @@ export class HealthStrip {
       card.started.textContent = String(service.started);
       card.failed.textContent = String(service.failed);
       card.workers.textContent = String(service.workers);
+      if (service.links) this._showLinks(card, service.links);
       card.health = service.workers === 0 ? "down" : service.failed > 0 ? "warn" : "ok";
       this._showFaults(service.service, card);
     }
@@ -87,8 +88,19 @@ export class HealthStrip {
       ),
       el("div", { class: "fault-state" }, card.twiceBadge),
     );
+    card.links = el("div", { class: "health-links" });
+    card.root.append(card.links);
     if (this.canOperate) card.root.append(this._controls(service, card));
     return card;
+  }
+
+  /** Links to django-rq's views of the queue (staff only) and to the service's records in the admin. */
+  _showLinks(card, links) {
+    if (card.links.childElementCount) return;
+    const names = { queue: "jobs", failed: "failed jobs", records: "records" };
+    for (const [key, text] of Object.entries(names)) {
+      if (links[key]) card.links.append(el("a", { href: links[key], class: `link-${key}`, text, title: key === "records" ? "in the admin" : "in django-rq" }));
+    }
   }
 
   _controls(service, card) {

@@ -19,6 +19,7 @@ export class LiveRun {
     this.runId = runId;
     this.onUpdate = onUpdate;
     this.model = null;
+    this.replaying = false; // a replay has the timeline: records are still folded, not drawn
     this.skew = Infinity; // browser clock minus server clock, plus the smallest delivery delay seen
     this.store = new RunStore(runId, { onChange: () => this.schedule() });
     this.timeline = new Timeline(timelineElement, { compact, onSelect });
@@ -53,7 +54,7 @@ export class LiveRun {
     const started = performance.now();
     this.model = this._extend(this.model);
     const running = !store.final;
-    this.timeline.render(this.model, { nowRel: running ? Math.max(this.model.tMax, this.nowRel()) : this.model.tMax, running });
+    if (!this.replaying) this.draw();
     this.lastUpdateMs = performance.now() - started;
     const lanes = [...this.model.active].sort();
     const barServices = [...this.model.barServices].sort();
@@ -77,12 +78,18 @@ export class LiveRun {
     if (running && !this._ticker) {
       // Running bars grow with the clock between records.
       this._ticker = setInterval(() => {
-        if (this.model && !store.final) this.timeline.setModel(this.model, { nowRel: Math.max(this.model.tMax, this.nowRel()), running: true });
+        if (this.model && !store.final && !this.replaying) this.timeline.setModel(this.model, { nowRel: Math.max(this.model.tMax, this.nowRel()), running: true });
       }, 100);
     } else if (!running && this._ticker) {
       clearInterval(this._ticker);
       this._ticker = null;
     }
+  }
+
+  /** Draw the live model now (also when a replay gives the timeline back). */
+  draw() {
+    const running = !this.store.final;
+    this.timeline.render(this.model, { nowRel: running ? Math.max(this.model.tMax, this.nowRel()) : this.model.tMax, running });
   }
 
   /**

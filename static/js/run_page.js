@@ -7,7 +7,8 @@ import { LiveSocket } from "./live.js";
 import { LiveRun } from "./live_run.js";
 import { DesignGraph } from "./design_graph.js";
 import { showDetails } from "./details.js";
-import { el } from "./dom.js";
+import { Replay } from "./replay.js";
+import { el, formatClock, formatMs } from "./dom.js";
 
 const root = document.getElementById("run-page");
 const runId = root.dataset.runId;
@@ -16,22 +17,115 @@ const details = document.getElementById("details");
 const statusBadge = document.getElementById("run-status");
 const liveBadge = document.getElementById("live");
 const counter = document.getElementById("record-count");
+const replayBar = {
+  open: document.getElementById("replay-open"),
+  controls: document.getElementById("replay-controls"),
+  play: document.getElementById("replay-play"),
+  back: document.getElementById("replay-back"),
+  forward: document.getElementById("replay-forward"),
+  speed: document.getElementById("replay-speed"),
+  scrubber: document.getElementById("replay-scrubber"),
+  position: document.getElementById("replay-position"),
+  clock: document.getElementById("replay-clock"),
+  live: document.getElementById("replay-live"),
+};
 let selectedHit = null;
 let graph = null;
+let replay = null; // while set, the replay has the timeline and the graph; the live view keeps folding
+
+/** The model on screen: the replay's, or the live one. */
+const shownModel = () => (replay ? replay.model : view.model);
 
 const view = new LiveRun(root, document.getElementById("timeline"), runId, {
   onSelect: (hit) => {
     selectedHit = hit;
-    showDetails(details, hit, { model: view.model, runId, orderId });
+    showDetails(details, hit, { model: shownModel(), runId, orderId });
   },
   onUpdate: ({ store, model }) => {
-    if (graph) graph.setStatuses(model.stepStatus);
     statusBadge.textContent = store.status;
     statusBadge.className = `badge status-${store.status}`;
     counter.textContent = `${store.count} record${store.count === 1 ? "" : "s"}`;
+    if (replay) {
+      replayMoreRecords();
+      return;
+    }
+    showOnGraph(model, store.final);
     if (selectedHit) showDetails(details, selectedHit, { model, runId, orderId });
   },
 });
+
+/** Statuses and timings of a model on the design graph; timing colours once the run has ended. */
+function showOnGraph(model, final) {
+  if (!graph || !model) return;
+  graph.setStatuses(model.stepStatus);
+  graph.setTimings(model.stepTimings());
+  if (final) graph.setMode("timing");
+}
+
+/** The records with none missing before them: what a replay may play. */
+function replayableRecords() {
+  return view.store.events().filter((event) => event.seq <= view.store.contiguous);
+}
+
+function replayStart() {
+  replay = new Replay(replayableRecords(), view.store.summary, { onFrame: replayFrame });
+  view.replaying = true;
+  root.dataset.replay = "on";
+  replayBar.open.hidden = true;
+  replayBar.controls.hidden = false;
+  if (graph) graph.setMode("status");
+  replay.setSpeed(speedOf(replayBar.speed.value));
+  replay.play();
+}
+
+function replayStop() {
+  replay.stop();
+  replay = null;
+  view.replaying = false;
+  root.dataset.replay = "off";
+  replayBar.open.hidden = false;
+  replayBar.controls.hidden = true;
+  view.draw();
+  showOnGraph(view.model, view.store.final);
+}
+
+function replayMoreRecords() {
+  if (view.store.contiguous <= replay.count) return;
+  replay.setRecords(replayableRecords());
+  replayFrame(replay);
+}
+
+function speedOf(value) {
+  return value === "max" ? Infinity : Number(value) || 1;
+}
+
+/** Draw the replay where it stands: the timeline of records 1..k, the graph, the bar. */
+function replayFrame(current) {
+  const { model } = current;
+  const ended = current.atEnd && view.store.final;
+  view.timeline.render(model, { nowRel: current.clock, running: !ended, span: Math.max(current.span, 50) });
+  showOnGraph(model, false);
+  replayBar.scrubber.max = String(current.count);
+  replayBar.scrubber.value = String(current.position);
+  replayBar.position.textContent = `record ${current.position} of ${current.count}`;
+  const wall = formatClock(new Date(current.t0 + current.clock).toISOString());
+  replayBar.clock.textContent = `+${formatMs(current.clock)} · ${wall} · run ${model.runStatus}`;
+  replayBar.play.textContent = current.playing ? "Pause" : "Play";
+  replayBar.play.setAttribute("aria-pressed", String(current.playing));
+  Object.assign(root.dataset, {
+    replayPosition: String(current.position),
+    replayCount: String(current.count),
+    replayPlaying: String(current.playing),
+  });
+}
+
+replayBar.open.addEventListener("click", () => replayStart());
+replayBar.live.addEventListener("click", () => replayStop());
+replayBar.play.addEventListener("click", () => replay.toggle());
+replayBar.back.addEventListener("click", () => replay.step(-1));
+replayBar.forward.addEventListener("click", () => replay.step(1));
+replayBar.speed.addEventListener("change", () => replay && replay.setSpeed(speedOf(replayBar.speed.value)));
+replayBar.scrubber.addEventListener("input", () => replay.seek(Number(replayBar.scrubber.value)));
 
 const socket = new LiveSocket(`/ws/runs/${runId}/`, {
   onEvents: (events) => view.receive(events),
@@ -58,12 +152,14 @@ async function drawDesignGraph() {
   const host = document.getElementById("design-graph");
   for (const src of host.dataset.libs.split(" ")) await loadScript(src);
   graph = new DesignGraph(host, view.store.summary.graph, {
+    legend: document.getElementById("design-legend"),
     onSelectStep: (stepId) => {
       const hit = [...view.timeline.hits].reverse().find((h) => h.type === "bar" && h.item.stepId === stepId);
       if (hit) view.timeline.select(hit);
     },
   });
-  graph.setStatuses(view.model.stepStatus);
+  if (replay) replayFrame(replay);
+  else showOnGraph(view.model, view.store.final);
   root.dataset.graph = "ready";
 }
 
@@ -83,9 +179,19 @@ async function start() {
   performance.mark("wfv:rendered");
   root.dataset.firstRenderMs = String(performance.measure("wfv:first-render", "wfv:data", "wfv:rendered").duration);
   view.store.watch();
+  replayBar.open.disabled = false;
   if (socket.status === "live") view.store.fill("subscribed"); // else onOpen does it
   drawDesignGraph().catch((error) => root.append(el("p", { class: "error", text: error.message })));
 }
 
-window.wfv = { view, socket };
+window.wfv = {
+  view,
+  socket,
+  get replay() {
+    return replay;
+  },
+  get graph() {
+    return graph;
+  },
+};
 start();

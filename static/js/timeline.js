@@ -5,6 +5,7 @@
 // draw. Horizontal zoom and pan with the wheel and drag; "fit" goes back to the whole run.
 
 import { el, clear, formatMs } from "./dom.js";
+import { BACKLOG_FACTOR, laneLabel } from "./timeline_model.js";
 
 const d3 = window.d3;
 
@@ -96,11 +97,15 @@ export class Timeline {
     new ResizeObserver(() => this.requestDraw()).observe(container);
   }
 
-  /** New records, or time passing while the run runs: draw on the next frame. */
-  setModel(model, { nowRel = model.tMax, running = false } = {}) {
+  /**
+   * New records, or time passing while the run runs: draw on the next frame. `span` (ms) fixes the
+   * time axis to the whole run, so that a replay draws into the frame the finished run will fill.
+   */
+  setModel(model, { nowRel = model.tMax, running = false, span = null } = {}) {
     this.model = model;
     this.nowRel = nowRel;
     this.running = running;
+    this.span = span;
     this.requestDraw();
   }
 
@@ -136,11 +141,36 @@ export class Timeline {
   }
 
   /**
+   * Show exactly [t0, t1] (ms from the run's first record) and keep that span while records come, as
+   * a user's zoom would; fit() goes back. The compare page puts two timelines on one axis with it.
+   */
+  showDomain([t0, t1]) {
+    if (!(t1 > t0)) return;
+    this.frozen = [t0, t1];
+    this._fitting = true; // not a user's zoom
+    try {
+      d3.select(this.canvas).call(this.zoom.transform, d3.zoomIdentity);
+    } finally {
+      this._fitting = false;
+    }
+    this.requestDraw();
+  }
+
+  /** The time span on screen now, after zoom and pan ([t0, t1] in ms), or null before the first model. */
+  visibleDomain() {
+    if (!this.model && !this.frozen) return null;
+    const width = Math.max(320, this.container.clientWidth);
+    const base = d3.scaleLinear().domain(this.domain()).range([this.gutter + 6, width - 10]);
+    return this.transform.rescaleX(base).domain();
+  }
+
+  /**
    * The time span shown before any zoom. While the run grows, the span grows in steps (with room to
    * spare) instead of every frame, so that what is already drawn stays put and is not redrawn.
    */
   domain() {
     if (this.frozen) return this.frozen;
+    if (this.span) return [-this.span * 1.03 * 0.015, this.span * 1.03]; // as the finished run's own fit
     const end = Math.max(this.model ? this.model.tMax : 0, this.running ? this.nowRel : 0, 50);
     const auto = this._auto;
     const fits = auto && auto.running === this.running && auto.model === this.model.id && end <= auto.end && end > auto.end * 0.6;
@@ -232,6 +262,8 @@ export class Timeline {
     clip(ctx);
     this._drawBars(ctx, model.bars.slice(bars), x, rowY, end, width, moving);
     this._drawArrows(ctx, model.arrows.slice(arrows), x, rowY, end, width, moving);
+    // Backlogs change as waits go on and the run's median moves: few, so drawn every frame.
+    this._drawBacklogs(ctx, model.backlogs ? model.backlogs(end) : [], x, laneTops, width, moving);
     if (this.running) {
       const nx = x(this.nowRel);
       ctx.strokeStyle = "#2f6fd6";
@@ -258,7 +290,7 @@ export class Timeline {
     if (!hit) return;
     ctx.strokeStyle = "#111";
     ctx.lineWidth = 2;
-    if (hit.type === "bar") ctx.strokeRect(hit.x0 - 1, hit.y0 - 1, hit.x1 - hit.x0 + 2, hit.y1 - hit.y0 + 2);
+    if (hit.type === "bar" || hit.type === "backlog") ctx.strokeRect(hit.x0 - 1, hit.y0 - 1, hit.x1 - hit.x0 + 2, hit.y1 - hit.y0 + 2);
     else if (hit.type === "marker") ctx.strokeRect(hit.x - 7, hit.y - 7, 14, 14);
     else {
       ctx.lineWidth = 2.5;
@@ -309,7 +341,9 @@ export class Timeline {
       if (tx < this.gutter || tx > width) continue;
       ctx.moveTo(tx, this.axisH - 4);
       ctx.lineTo(tx, height);
-      ctx.fillText(axisLabel(tick), tx, this.axisH / 2 - 1);
+      const label = axisLabel(tick);
+      // A label cut by the right edge reads as a wrong figure ("400 m"): leave it out, keep the line.
+      if (tx + ctx.measureText(label).width / 2 <= width - 2) ctx.fillText(label, tx, this.axisH / 2 - 1);
     }
     ctx.stroke();
     ctx.textAlign = "left";
@@ -415,6 +449,53 @@ export class Timeline {
     ctx.lineWidth = 1;
   }
 
+  /** A backlog: the lane washed red while the service was behind, a band on top, a warning sign at its end. */
+  _drawBacklogs(ctx, backlogs, x, laneTops, width, hits) {
+    const summary = backlogs.map((b) => `${b.lane}:${Math.round(b.waitedMs)}:${b.waiting}`).join(" ");
+    if (this.container.dataset.backlogs !== summary) this.container.dataset.backlogs = summary; // what tests read
+    for (const backlog of backlogs) {
+      const lane = laneTops.get(backlog.lane);
+      if (!lane) continue;
+      const x0 = Math.max(this.gutter, x(backlog.from));
+      const x1 = Math.min(width, x(backlog.to));
+      if (x1 < this.gutter || x0 > width) continue;
+      ctx.fillStyle = "rgba(210, 63, 63, 0.08)";
+      ctx.fillRect(x0, lane.top, Math.max(1, x1 - x0), lane.height);
+      ctx.fillStyle = "#c22f2f";
+      ctx.fillRect(x0, lane.top + 1, Math.max(2, x1 - x0), 3);
+      // The warning sign where the wait ended (or where it stands now).
+      ctx.beginPath();
+      ctx.moveTo(x1, lane.top + 1);
+      ctx.lineTo(x1 + 6, lane.top + 12);
+      ctx.lineTo(x1 - 6, lane.top + 12);
+      ctx.closePath();
+      ctx.fill();
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(x1 - 0.75, lane.top + 4.5, 1.5, 4);
+      ctx.fillRect(x1 - 0.75, lane.top + 9.5, 1.5, 1.5);
+      let labelEnd = x1;
+      if (!this.compact) {
+        const label = backlogLabel(backlog);
+        ctx.font = "600 10px system-ui, sans-serif";
+        ctx.textBaseline = "middle";
+        const textWidth = ctx.measureText(label).width;
+        // Inside the band, left of the sign, when it fits; else right of the sign.
+        const lx = x1 - x0 > textWidth + 14 ? x1 - 9 - textWidth : x1 + 9;
+        if (lx + textWidth <= width) {
+          ctx.lineWidth = 3;
+          ctx.lineJoin = "round";
+          ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+          ctx.strokeText(label, lx, lane.top + 8);
+          ctx.fillStyle = "#a32020";
+          ctx.fillText(label, lx, lane.top + 8);
+          ctx.lineWidth = 1;
+          labelEnd = Math.max(x1 + 7, lx + textWidth);
+        }
+      }
+      hits.push({ type: "backlog", item: backlog, x0: x0 - 2, x1: Math.max(x1 + 7, labelEnd), y0: lane.top, y1: lane.top + 13, signX: x1 });
+    }
+  }
+
   _drawMarkers(ctx, markers, x, rowY, width, hits) {
     const r = this.compact ? 3.5 : 4.5;
     const byColor = new Map();
@@ -453,20 +534,24 @@ export class Timeline {
     let marker = null;
     let markerDistance = 7;
     let bar = null;
+    let backlog = null;
     let arrow = null;
     let arrowDistance = 4.5;
     for (const hit of this.hits) {
       if (hit.type === "marker") {
         const d = Math.hypot(hit.x - px, hit.y - py);
         if (d < markerDistance) [marker, markerDistance] = [hit, d];
-      } else if (hit.type === "bar") {
-        if (px >= hit.x0 && px <= hit.x1 && py >= hit.y0 - 1 && py <= hit.y1 + 1) bar = hit;
+      } else if (hit.type === "bar" || hit.type === "backlog") {
+        if (px >= hit.x0 && px <= hit.x1 && py >= hit.y0 - 1 && py <= hit.y1 + 1) {
+          if (hit.type === "bar") bar = hit;
+          else backlog = hit;
+        }
       } else {
         const d = segmentDistance(px, py, hit.x0, hit.y0, hit.x1, hit.y1);
         if (d < arrowDistance) [arrow, arrowDistance] = [hit, d];
       }
     }
-    return marker || bar || arrow;
+    return marker || backlog || bar || arrow;
   }
 
   /** Where a record's item is drawn (tests and the page use it to point at things). */
@@ -474,6 +559,7 @@ export class Timeline {
     const hit = this.hits.find((h) => predicate(h));
     if (!hit) return null;
     if (hit.type === "marker") return { x: hit.x, y: hit.y };
+    if (hit.type === "backlog") return { x: hit.signX, y: hit.y0 + 8 };
     if (hit.type === "bar") return { x: (hit.x0 + hit.x1) / 2, y: (hit.y0 + hit.y1) / 2 };
     return { x: (hit.x0 + hit.x1) / 2, y: (hit.y0 + hit.y1) / 2 };
   }
@@ -505,9 +591,15 @@ export class Timeline {
 
 /** A name for a drawn item that survives rebuilding the model from more records. */
 export function itemKey(item) {
+  if (item.kind === "backlog") return `backlog:${item.lane}:${item.messages[0].sent.seq}`;
   if (item.sent) return `message:${item.id || item.sent.seq}`;
   if (item.event) return `record:${item.event.seq}`;
   return `bar:${item.kind}:${item.stepId}:${item.events[0] ? item.events[0].seq : item.queuedAt}`;
+}
+
+/** "backlog: waited 2.4 s, 3 waiting" (still waiting: "waiting 2.4 s"). */
+export function backlogLabel(backlog) {
+  return `backlog: ${backlog.open ? "waiting" : "waited"} ${formatMs(backlog.waitedMs)}, ${backlog.waiting} waiting`;
 }
 
 function segmentDistance(px, py, x0, y0, x1, y1) {
@@ -521,6 +613,14 @@ function segmentDistance(px, py, x0, y0, x1, y1) {
 /** The tooltip's lines for a hit: a short summary; a click shows everything in the details panel. */
 export function describe(hit) {
   const item = hit.item;
+  if (hit.type === "backlog") {
+    return [
+      `${laneLabel(item.lane)} fell behind`,
+      backlogLabel(item),
+      `over ${formatMs(item.thresholdMs)}: max(1 s, ${BACKLOG_FACTOR} × the other services' median wait, ${formatMs(item.medianMs)})`,
+      "click for why",
+    ];
+  }
   if (hit.type === "bar") {
     const wait = item.startedAt === null ? null : item.startedAt - item.queuedAt;
     const ran = item.startedAt === null || item.endAt === null ? null : item.endAt - item.startedAt;

@@ -1,12 +1,23 @@
 // From event records to what the timeline draws: lanes, step bars, message arrows and markers.
 //
-// A fold over the records in sequence order (replaying them rebuilds the run's state), applied one
-// record at a time so that live records extend the model instead of rebuilding it.
+// A fold over the records in sequence order, applied one record at a time so that live records
+// extend the model instead of rebuilding it. Step statuses follow the engine's own rules (as
+// workflowviz/engine/replay.py does), so the replay bar's fold of records 1..k shows the run as it
+// stood after record k, and the fold of all of them the run's final state. It also derives where a
+// service fell behind (backlogs) and how long each step took (stepTimings) for the design graph.
 
 export const SERVICE_LANES = ["orders", "notifications", "sellers", "logistics"];
 const LANE_ORDER = [...SERVICE_LANES, "bus", "engine"];
 const LANE_LABELS = { orders: "Orders", notifications: "Notifications", sellers: "Sellers", logistics: "Logistics", bus: "Event bus", engine: "Engine" };
 const MAX_ROWS = 6;
+// A service "falls behind" when one of this run's messages waits in its queue longer than
+// max(BACKLOG_FLOOR_MS, BACKLOG_FACTOR × the median queue wait of the run's messages to the other
+// services). Relative to the others, so that when every queue is slow (a burst) only a service slower
+// than the rest stands out, however many of its own messages waited; the floor keeps millisecond
+// jitter from counting. A wait runs from when the message was due (retry backoff left out) to when
+// its service took it, or to now while it still waits.
+export const BACKLOG_FLOOR_MS = 1000;
+export const BACKLOG_FACTOR = 3;
 
 /** Step status after a step.* kind (the names RQ's registries and the engine use). */
 const STEP_STATUS = {
@@ -57,6 +68,11 @@ export class TimelineModel {
     this.messages = new Map();
     this.rowEnds = new Map(); // lane → end time of the last bar on each row
     this.rowOf = new Map(); // "lane|step" → row of that step's latest bar
+    this.runStatus = "running"; // from the run.* records, as the engine's Run.status
+    this.stepVersion = 0; // grows with every step record (what step timings depend on)
+    this.slow = []; // messages that waited at least BACKLOG_FLOOR_MS
+    this.waiting = new Set(); // messages sent and not yet taken by their service
+    this.messagesTo = new Map(); // service → the messages sent to it
   }
 
   /** The lanes: the four services first, then the bus, the engine and anything else that appeared. */
@@ -92,16 +108,18 @@ export class TimelineModel {
       const message = {
         id: event.message_id, type: event.message_type, kind: payload.kind || "message", from: event.service,
         to: payload.to, sentAt: t, receivedAt: null, by: null, attempt: payload.attempt || 1, stepId,
-        body: payload.body, sent: event, received: null,
+        body: payload.body, sent: event, received: null, dueAt: t + (payload.delay_s || 0) * 1000,
       };
       if (event.message_id) this.messages.set(event.message_id, message);
       this.arrows.push(message);
+      this._queued(message);
       return;
     }
     if (kind === "message.received") {
       const message = this.messages.get(event.message_id);
       if (message && message.received === null) {
         Object.assign(message, { receivedAt: t, by: event.service, received: event });
+        this._taken(message, t);
         // A compensation waits in the queue from its command until its service takes it.
         const undo = message.kind === "compensate" && this.open.get(`${stepId}~c`);
         if (undo && undo.startedAt === null) undo.startedAt = t;
@@ -113,8 +131,11 @@ export class TimelineModel {
       const message = this.messages.get(event.message_id);
       if (message && message.received === null && message.endedAt === undefined) {
         Object.assign(message, { endedAt: t, endKind: UNDELIVERED[kind] });
+        this._taken(message, t);
       }
     }
+    if (kind.startsWith("run.") && kind !== "run.started") this.runStatus = kind.slice(4);
+    this._stepOutcome(kind, stepId);
     if (STEP_STATUS[kind] && stepId && this._step(event, kind, payload, stepId, t)) return;
     if ((kind === "message.dropped" || kind === "message.cancelled") && this.open.has(stepId)) {
       this._close(stepId, t, "cancelled", event);
@@ -130,12 +151,23 @@ export class TimelineModel {
     this.markers.push({ t, lane: event.service, kind, stepId, event });
   }
 
+  /** Step status as the engine writes it for records that are not step.* (a run that stopped first). */
+  _stepOutcome(kind, stepId) {
+    if (!stepId) return;
+    if (kind === "message.cancelled" || (kind === "message.dropped" && this.stepStatus[stepId] !== "succeeded")) {
+      this.stepStatus[stepId] = "cancelled";
+      this.stepVersion += 1;
+    }
+  }
+
   /** A step.* record; false when it ends up as a marker (nothing to draw as a bar). */
   _step(event, kind, payload, stepId, t) {
     const lane = this.stepService.get(stepId) || event.service;
     this._lane(lane);
-    this.stepStatus[stepId] = STEP_STATUS[kind];
+    this.stepVersion += 1;
     const compensation = kind === "step.compensating" || kind === "step.compensated" || payload.compensation === true;
+    // As the engine: a timeout or a compensation's retry leaves the step's status as it was.
+    if (kind !== "step.timed_out" && !(compensation && kind === "step.retried")) this.stepStatus[stepId] = STEP_STATUS[kind];
     const key = compensation ? `${stepId}~c` : stepId;
     const base = { lane, stepId, kind: compensation ? "compensation" : "step" };
     if (kind === "step.queued") {
@@ -220,6 +252,119 @@ export class TimelineModel {
     const ends = this.rowEnds.get(bar.lane);
     if (ends[bar.row] === Infinity || ends[bar.row] < t) ends[bar.row] = t;
     return bar;
+  }
+
+  _queued(message) {
+    if (!message.to) return;
+    this.waiting.add(message);
+    if (!this.messagesTo.has(message.to)) this.messagesTo.set(message.to, []);
+    this.messagesTo.get(message.to).push(message);
+  }
+
+  /** A message left its queue: taken by its service, or ended before that (cancelled). */
+  _taken(message, t) {
+    if (this.waiting.delete(message) && t - message.dueAt >= BACKLOG_FLOOR_MS) this.slow.push(message);
+  }
+
+  /** The median queue wait of the delivered messages to services other than `lane` (0 when none). */
+  medianWaitExcept(lane) {
+    const waits = [];
+    for (const [to, messages] of this.messagesTo) {
+      if (to === lane) continue;
+      for (const m of messages) if (m.received) waits.push(Math.max(0, m.receivedAt - m.dueAt));
+    }
+    if (!waits.length) return 0;
+    waits.sort((a, b) => a - b);
+    const mid = waits.length >> 1;
+    return waits.length % 2 ? waits[mid] : (waits[mid - 1] + waits[mid]) / 2;
+  }
+
+  /**
+   * Where a service fell behind (see BACKLOG_FLOOR_MS): one episode per service and stretch of time,
+   * overlapping long waits merged, `nowRel` ending the waits still going on. Each says how long the
+   * longest wait was and how many of this run's messages waited in that queue at once.
+   */
+  backlogs(nowRel = this.tMax) {
+    const open = [];
+    for (const m of this.waiting) if (m.to && nowRel - m.dueAt > BACKLOG_FLOOR_MS) open.push(m);
+    const key = `${this.count}|${open.length ? nowRel : ""}`;
+    if (this._backlogs && this._backlogs.key === key) return this._backlogs.list;
+    const limits = new Map(); // lane → {thresholdMs, medianMs}
+    const limit = (lane) => {
+      if (!limits.has(lane)) {
+        const medianMs = this.medianWaitExcept(lane);
+        limits.set(lane, { medianMs, thresholdMs: Math.max(BACKLOG_FLOOR_MS, BACKLOG_FACTOR * medianMs) });
+      }
+      return limits.get(lane).thresholdMs;
+    };
+    const long = [];
+    for (const m of this.slow) {
+      const end = m.receivedAt ?? m.endedAt;
+      if (end - m.dueAt > limit(m.to)) long.push({ m, from: m.dueAt, to: end, open: false });
+    }
+    for (const m of open) if (nowRel - m.dueAt > limit(m.to)) long.push({ m, from: m.dueAt, to: nowRel, open: true });
+    long.sort((a, b) => a.m.to.localeCompare(b.m.to) || a.from - b.from);
+    const list = [];
+    for (const { m, from, to, open: still } of long) {
+      const last = list.at(-1);
+      if (last && last.lane === m.to && from <= last.to) {
+        last.to = Math.max(last.to, to);
+        last.open = last.open || still;
+        last.waitedMs = Math.max(last.waitedMs, to - from);
+        last.messages.push(m);
+      } else {
+        list.push({ kind: "backlog", lane: m.to, from, to, open: still, waitedMs: to - from, messages: [m] });
+      }
+    }
+    for (const episode of list) {
+      Object.assign(episode, { t: episode.to, waiting: this._mostWaiting(episode, nowRel), ...limits.get(episode.lane) });
+    }
+    list.sort((a, b) => a.from - b.from);
+    this._backlogs = { key, list };
+    return list;
+  }
+
+  /** The most of this run's messages waiting at once in the episode's queue during the episode. */
+  _mostWaiting({ lane, from, to }, nowRel) {
+    const changes = [];
+    for (const m of this.messagesTo.get(lane) || []) {
+      const end = m.receivedAt ?? m.endedAt ?? nowRel;
+      const start = Math.max(m.dueAt, from);
+      const stop = Math.min(end, to);
+      if (start < stop) changes.push([start, 1], [stop, -1]);
+    }
+    changes.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // one leaving as another arrives: not at once
+    let now = 0;
+    let most = 0;
+    for (const [, change] of changes) {
+      now += change;
+      most = Math.max(most, now);
+    }
+    return most;
+  }
+
+  /**
+   * Per step (its compensation aside) that has ended: from its first queuing to the end of its last
+   * attempt (`ms`, retries and their backoff included), of which `wait` in queues and `ran` executing.
+   */
+  stepTimings() {
+    if (this._timings && this._timings.version === this.stepVersion) return this._timings.byStep;
+    const byStep = {};
+    for (const bar of this.bars) {
+      if (bar.kind !== "step") continue;
+      const timing = byStep[bar.stepId] || (byStep[bar.stepId] = { from: bar.queuedAt, to: null, wait: 0, ran: 0, attempts: 0 });
+      timing.attempts += 1;
+      timing.to = bar.endAt;
+      const started = bar.startedAt ?? bar.endAt;
+      if (started !== null) timing.wait += started - bar.queuedAt;
+      if (bar.startedAt !== null && bar.endAt !== null) timing.ran += bar.endAt - bar.startedAt;
+    }
+    for (const [stepId, timing] of Object.entries(byStep)) {
+      if (timing.to === null) delete byStep[stepId];
+      else timing.ms = timing.to - timing.from;
+    }
+    this._timings = { version: this.stepVersion, byStep };
+    return byStep;
   }
 }
 

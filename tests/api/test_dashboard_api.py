@@ -47,6 +47,21 @@ def test_services_counts_queued_started_and_failed_jobs_per_queue(api):
     assert set(health["sellers"]) >= {"queued", "started", "failed", "workers"}
 
 
+def test_each_service_links_to_its_queue_in_django_rq_and_its_records_in_the_admin(api, admin_user):
+    health = {row["service"]: row for row in api.get("/api/services").json()["services"]}
+    staff = Client()
+    staff.force_login(admin_user)
+
+    for service in settings.SERVICE_QUEUES:
+        links = health[service]["links"]
+        queue_page = staff.get(links["queue"])
+        assert queue_page.status_code == 200
+        assert f"<title>Queued Jobs in {service} " in queue_page.content.decode()  # that service's queue
+        assert staff.get(links["failed"]).status_code == 200
+        assert staff.get(links["records"]).status_code == 200
+    assert health["sellers"]["links"]["records"] == "/admin/sellers/sellertask/"
+
+
 def test_a_burst_places_orders_through_order_place_alternating_patterns(api, catalogue):
     response = api.post("/api/orders/burst", {**BURST, "count": 4, "offset": 1, "latency_ms": [0, 0]})
 

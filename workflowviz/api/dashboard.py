@@ -15,7 +15,7 @@ from workflowviz.web.selectors import run_statuses, service_health
 from workflowviz.web.services import BOTH, MAX_BURST_CHUNK, burst_place
 
 from .auth import api_view, error_response
-from .views import json_body
+from .views import invalid_response, json_fields
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
 OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms", "workflow", "policy"}
@@ -75,13 +75,9 @@ def _burst_errors(data: dict) -> dict[str, str]:
 @api_view(["POST"])
 def orders_burst(request):
     """Place up to MAX_BURST_CHUNK orders in one request; the browser sends a big burst in chunks."""
-    data, problem = json_body(request)
+    data, problem = json_fields(request, BURST_FIELDS, OPTIONAL_BURST_FIELDS)
     if problem:
         return problem
-    errors = {name: "This field is required." for name in sorted(BURST_FIELDS - data.keys())}
-    errors.update({name: "Unknown field." for name in sorted(data.keys() - BURST_FIELDS - OPTIONAL_BURST_FIELDS)})
-    if errors:
-        return error_response(400, errors)
     errors = _burst_errors(data)
     if errors:
         return error_response(422, errors)
@@ -99,7 +95,7 @@ def orders_burst(request):
             policy_overrides=data.get("policy"),
         )
     except ValidationError as error:
-        return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
+        return invalid_response(error)
     body = {
         "count": len(result.placed),
         "placed": [

@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json."""
 
+from workflowviz.compare.openapi import comparison_paths
 from workflowviz.designer.openapi import workflow_paths
+from workflowviz.metrics.openapi import metrics_paths
 
 ERRORS = {
     "type": "object",
@@ -345,5 +347,7 @@ def openapi_schema() -> dict:
                 }
             },
             **workflow_paths(),
+            **metrics_paths(),
+            **comparison_paths(),
         },
     }

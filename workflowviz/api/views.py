@@ -45,6 +45,23 @@ def json_body(request) -> tuple[dict | None, JsonResponse | None]:
     return data, None
 
 
+def json_fields(request, required: set, optional: set) -> tuple[dict | None, JsonResponse | None]:
+    """The JSON object of the request with every required field and no unknown one; else a 400."""
+    data, problem = json_body(request)
+    if problem:
+        return None, problem
+    errors = {name: "This field is required." for name in sorted(required - data.keys())}
+    errors.update({str(name)[:40]: "Unknown field." for name in sorted(data.keys() - required - optional)})
+    if errors:
+        return None, error_response(400, errors)
+    return data, None
+
+
+def invalid_response(error: ValidationError) -> JsonResponse:
+    """A 422 with the service function's reasons, field by field."""
+    return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
+
+
 @api_view(["GET"])
 def products(request):
     return JsonResponse({"results": product_list()})
@@ -52,13 +69,9 @@ def products(request):
 
 @api_view(["POST"])
 def orders(request):
-    data, problem = json_body(request)
+    data, problem = json_fields(request, ORDER_FIELDS, OPTIONAL_ORDER_FIELDS)
     if problem:
         return problem
-    errors = {name: "This field is required." for name in sorted(ORDER_FIELDS - data.keys())}
-    errors.update({name: "Unknown field." for name in sorted(data.keys() - ORDER_FIELDS - OPTIONAL_ORDER_FIELDS)})
-    if errors:
-        return error_response(400, errors)
     try:
         order = order_place(
             sku=data["sku"],
@@ -70,7 +83,7 @@ def orders(request):
             policy_overrides=data.get("policy"),
         )
     except ValidationError as error:
-        return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
+        return invalid_response(error)
     return JsonResponse(
         {
             "order_id": order.pk,

@@ -36,7 +36,8 @@ COORDINATOR = STARTER_SERVICE
 def run_begin(unit: Unit, *, data: dict, trigger: str) -> None:
     unit.run.data = data
     unit.run_changed("data")
-    unit.record(service=COORDINATOR, kind="coordinator.decided", payload={"after": trigger})
+    # The coordinator's starting knowledge, recorded so that replay rebuilds `data` as well.
+    unit.record(service=COORDINATOR, kind="coordinator.decided", payload={"after": trigger, "data": data})
     commands_send_ready(unit)
 
 
@@ -247,6 +248,7 @@ def _command_timed_out(unit: Unit, message: OutboxMessage, step: dict, policy: d
         )
         message_resend(unit, message, delay_seconds=delay, sender=COORDINATOR)
         return
-    step_status_set(unit, step["id"], StepStatus.FAILED, finished_at=timezone.now(), error=reason)
-    unit.record(service=COORDINATOR, kind="step.failed", step_id=step["id"], payload={"error": reason})
+    now = timezone.now()  # one instant for the state and its record, so that replay rebuilds it exactly
+    step_status_set(unit, step["id"], StepStatus.FAILED, finished_at=now, error=reason)
+    unit.record(service=COORDINATOR, kind="step.failed", step_id=step["id"], payload={"error": reason}, at=now)
     saga_start(unit, failed_step=step["id"], reason=reason)

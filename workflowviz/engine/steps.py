@@ -173,6 +173,10 @@ def _step_succeeded(unit: Unit, step: dict, event: Message, started_at, *, attem
             "event": event.name(),
             "result": event.to_data(),
             "ms": round((now - started_at).total_seconds() * 1000, 1),
+            # The state written above, in full: a redelivery that wins the claim may have started
+            # later than the step.started record shows, and replay must rebuild the state exactly.
+            "attempt": attempt,
+            "started_at": started_at.isoformat(),
         },
         at=now,
     )

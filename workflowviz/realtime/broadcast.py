@@ -5,10 +5,13 @@ from the API using the per-run sequence numbers.
 """
 
 import asyncio
+import json
 import logging
 import os
 import random
+import sys
 import threading
+import time
 from collections import defaultdict
 
 from channels.layers import get_channel_layer
@@ -16,6 +19,9 @@ from channels.layers import get_channel_layer
 logger = logging.getLogger("workflowviz.broadcast")
 
 ALL_RUNS_GROUP = "runs"
+# The sender thread needs the GIL for each step of a send; with Python's default 5 ms switch
+# interval a busy worker thread holds it that long each time, and a send has several steps.
+SWITCH_INTERVAL_S = 0.0005
 
 
 def _drop_rate() -> float:
@@ -60,17 +66,28 @@ def records_broadcast(records) -> None:
     for event in events:
         by_run[event["run_id"]].append(event)
     # Off the critical path: the worker does not wait for the channel layer.
-    asyncio.run_coroutine_threadsafe(_send(events, by_run), _sender_loop())
+    asyncio.run_coroutine_threadsafe(_send(events, by_run, time.time()), _sender_loop())
 
 
-async def _send(events, by_run) -> None:
+async def _send(events, by_run, committed_at: float) -> None:
     try:
         layer = get_channel_layer()
         if layer is None:
             return
-        await layer.group_send(ALL_RUNS_GROUP, {"type": "timeline.events", "events": events})
-        for run_id, run_events in by_run.items():
-            await layer.group_send(run_group(run_id), {"type": "timeline.events", "events": run_events})
+
+        # Encoded once here rather than once per connected browser in daphne. committed_at (epoch
+        # seconds) lets a client measure the delay from the commit to its screen.
+        def text(batch):
+            return json.dumps({"type": "events", "committed_at": committed_at, "events": batch}, separators=(",", ":"))
+
+        # At once rather than one after the other: each send is a few Redis round trips.
+        await asyncio.gather(
+            layer.group_send(ALL_RUNS_GROUP, {"type": "timeline.events", "text": text(events)}),
+            *(
+                layer.group_send(run_group(run_id), {"type": "timeline.events", "text": text(run_events)})
+                for run_id, run_events in by_run.items()
+            ),
+        )
     except Exception as error:  # noqa: BLE001 - broadcasting is best effort; the API has every record
         logger.warning("broadcast failed: %s", error)
 
@@ -88,6 +105,7 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
     with _sender_lock:
         if _sender["loop"] is None or _sender["pid"] != os.getpid():
             loop = asyncio.new_event_loop()
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
             threading.Thread(target=loop.run_forever, name="broadcast", daemon=True).start()
             _sender.update(loop=loop, pid=os.getpid())
         return _sender["loop"]

@@ -99,7 +99,7 @@ class TimelineConsumer(AsyncWebsocketConsumer):
 
     async def timeline_events(self, event):
         """A batch of committed event records from `workflowviz.realtime.broadcast`."""
-        await self._send({"type": "events", "events": event["events"]})
+        await self.send(text_data=event["text"])  # {"type": "events", "committed_at", "events"}, encoded once
 
     async def _send(self, message: dict) -> None:
         await self.send(text_data=json.dumps(message, separators=(",", ":")))

@@ -2,10 +2,33 @@
 
 import django_rq
 from django.conf import settings
+from django.urls import reverse
+from django_rq.settings import get_queues_list
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 
 from workflowviz.engine.models import Run
+
+# The admin list where each service's own records are (the ones a user checks after a run).
+SERVICE_RECORDS = {
+    "orders": "admin:orders_order_changelist",
+    "notifications": "admin:notifications_email_changelist",
+    "sellers": "admin:sellers_sellertask_changelist",
+    "logistics": "admin:logistics_shipment_changelist",
+    "rewards": "admin:rewards_pointsentry_changelist",
+}
+
+
+def service_links(service: str) -> dict[str, str]:
+    """Where to look closer: django-rq's views of the service's queue and its records in the admin."""
+    index = [queue["name"] for queue in get_queues_list()].index(service)  # django-rq numbers them sorted
+    links = {
+        "queue": reverse("django_rq:jobs", args=[index]),
+        "failed": reverse("django_rq:failed_jobs", args=[index]),
+    }
+    if service in SERVICE_RECORDS:
+        links["records"] = reverse(SERVICE_RECORDS[service])
+    return links
 
 
 def service_health() -> list[dict]:
@@ -35,6 +58,7 @@ def service_health() -> list[dict]:
                 "failed": failed,
                 "scheduled": scheduled,
                 "workers": workers,
+                "links": service_links(queue.name),
             }
         )
     return health
