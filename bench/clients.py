@@ -7,7 +7,8 @@ share their event loop or their GIL).
 
 `ws` and `raw` print "ready" once every client is connected, record the arrival time of every message
 until a line "stop" arrives on stdin, then write what they received to --out and print "done".
-`send` is the raw baseline's load: `count` group_send calls at `rate` per second from one event loop.
+`send` is the raw baselines' load: `count` group_send calls at `rate` per second from one event loop
+(to channel-layer subscribers of `raw`, or to websocket clients of `bench.raw_asgi` under daphne).
 """
 
 import argparse
@@ -135,11 +136,14 @@ async def raw_send(args) -> dict:
         if pause > 0:
             await asyncio.sleep(pause)
         sent_at = time.time()
+        events = fake_events(args.events, sent_at)
         message = {
             "type": "timeline.events",
             "id": index,
             "sent_at": sent_at,
-            "events": fake_events(args.events, sent_at),
+            "events": events,
+            # What a websocket client of bench.raw_asgi gets, shaped as our broadcaster's text.
+            "text": json.dumps({"type": "events", "committed_at": sent_at, "id": index, "events": events}),
         }
         await layer.group_send(args.group, message)
     await layer.close_pools()

@@ -233,14 +233,16 @@ class Bench:
         )
         rate = ours["batch_rate_per_s"] or 20
         log(f"raw channel layer: {plan.clients} subscribers, {rate} group_send/s")
-        raw = realtime.raw_measure(
-            self.env,
-            clients=plan.clients,
-            rate=rate,
-            count=max(10, int(rate * plan.ws_seconds)),
-            events=max(1, round(ours["events_per_batch"] or 3)),
-        )
-        self.results["websocket"] = {"workflowviz": ours, "raw_channel_layer": raw}
+        load = {
+            "clients": plan.clients,
+            "rate": rate,
+            "count": max(10, int(rate * plan.ws_seconds)),
+            "events": max(1, round(ours["events_per_batch"] or 3)),
+        }
+        raw = realtime.raw_measure(self.env, **load)
+        log(f"raw daphne: {plan.clients} websocket clients of a bare consumer, {rate} group_send/s")
+        raw_daphne = realtime.raw_daphne_measure(self.env, **load)
+        self.results["websocket"] = {"workflowviz": ours, "raw_channel_layer": raw, "raw_daphne": raw_daphne}
 
     def phase_render(self, base_url: str) -> None:
         from bench import render

@@ -9,6 +9,8 @@ record of the phase's runs that some client never got is a lost event.
 
 Raw: M channels of one channels-redis layer in one process (as daphne holds them) subscribed to one
 group; one sender process calls group_send at the rate ours broadcast, with batches of the same size.
+Raw through daphne: the same sender to M websocket clients of a bare consumer under daphne
+(`bench.raw_asgi`), the raw stack with the websocket hop our path also takes.
 """
 
 import json
@@ -151,6 +153,58 @@ def ours_measure(env, *, url: str, cookie: str, origin: str, clients: int, rate:
     }
 
 
+def _raw_send(env, *, group: str, rate: float, count: int, events: int) -> dict:
+    sender = subprocess.run(
+        [sys.executable, "-m", "bench.clients", "send", "--redis-url", env.redis_url, "--group", group]
+        + ["--rate", str(rate), "--count", str(count), "--events", str(events)],
+        env=env.env_os(),
+        capture_output=True,
+        text=True,
+        timeout=60 + count / rate * 2,
+        check=True,
+    )
+    return json.loads(sender.stdout.strip().splitlines()[-1])
+
+
+def raw_daphne_measure(env, *, clients: int, rate: float, count: int, events: int) -> dict:
+    """M websocket clients of a bare consumer under daphne; `count` group_send calls at `rate` per second."""
+    from bench.raw_asgi import GROUP
+    from workflowviz.processes import free_port, wait_for_port
+
+    port = free_port()
+    argv = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "bench.raw_asgi:application"]
+    daphne = env.spawn("raw-daphne", argv)
+    try:
+        wait_for_port("127.0.0.1", port, process=daphne, what="raw daphne")
+        listeners = Clients(
+            env, "raw-ws-clients", ["ws", "--url", f"ws://127.0.0.1:{port}/ws/raw/"] + ["--clients", str(clients)]
+        )
+        try:
+            sender = _raw_send(env, group=GROUP, rate=rate, count=count, events=events)
+            time.sleep(1.0)
+        finally:
+            received = listeners.stop()
+    finally:
+        env.stop(["raw-daphne"])
+    latencies, missing = [], []
+    for log in received["clients"]:
+        ids = set()
+        for arrival, message in log:
+            if "committed_at" in message:
+                latencies.append((arrival - message["committed_at"]) * 1000)
+                ids.add(message["id"])
+        missing.append(count - len(ids))
+    return {
+        "clients": clients,
+        "messages": count,
+        "rate_per_s": rate,
+        "events_per_message": events,
+        "sender": sender,
+        "latency_ms": percentiles(latencies),
+        "lost_messages": sum(missing),
+    }
+
+
 def raw_measure(env, *, clients: int, rate: float, count: int, events: int) -> dict:
     """M channel-layer subscribers; `count` group_send calls at `rate` per second, `events` records each."""
     group = "bench.raw"
@@ -158,15 +212,7 @@ def raw_measure(env, *, clients: int, rate: float, count: int, events: int) -> d
         env, "raw-clients", ["raw", "--redis-url", env.redis_url, "--group", group, "--clients", str(clients)]
     )
     try:
-        sender = subprocess.run(
-            [sys.executable, "-m", "bench.clients", "send", "--redis-url", env.redis_url, "--group", group]
-            + ["--rate", str(rate), "--count", str(count), "--events", str(events)],
-            env=env.env_os(),
-            capture_output=True,
-            text=True,
-            timeout=60 + count / rate * 2,
-            check=True,
-        )
+        sender = _raw_send(env, group=group, rate=rate, count=count, events=events)
         time.sleep(1.0)
     finally:
         received = listeners.stop()
@@ -182,7 +228,7 @@ def raw_measure(env, *, clients: int, rate: float, count: int, events: int) -> d
         "messages": count,
         "rate_per_s": rate,
         "events_per_message": events,
-        "sender": json.loads(sender.stdout.strip().splitlines()[-1]),
+        "sender": sender,
         "latency_ms": percentiles(latencies),
         "lost_messages": sum(missing),
     }

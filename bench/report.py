@@ -36,6 +36,7 @@ def summarize(results: dict) -> dict:
     forking = {pattern: _get(results, "default_django_rq", pattern, "steps_per_s") for pattern in PATTERNS}
     ws_ours = _get(results, "websocket", "workflowviz", "latency_ms") or {}
     ws_raw = _get(results, "websocket", "raw_channel_layer", "latency_ms") or {}
+    ws_raw_daphne = _get(results, "websocket", "raw_daphne", "latency_ms") or {}
     logs = results.get("logs") or {}
     failed = results.get("failed_jobs") or {}
     summary = {
@@ -47,6 +48,7 @@ def summarize(results: dict) -> dict:
         "database_locked_errors": max(logs.get("database_locked", 0), failed.get("database_locked", 0)),
         "channel_layer_over_capacity": logs.get("over_capacity", 0),
         "raw_rq_jobs_per_s": raw,
+        "ws_p95_ratio_vs_raw_daphne": ratio(ws_ours.get("p95"), ws_raw_daphne.get("p95")),
     }
     for pattern in PATTERNS:
         summary[f"steps_per_s_{pattern}"] = ours[pattern]
@@ -55,7 +57,7 @@ def summarize(results: dict) -> dict:
         summary[f"default_django_rq_steps_per_s_{pattern}"] = forking[pattern]
         summary[f"speedup_vs_default_django_rq_{pattern}"] = ratio(ours[pattern], forking[pattern])
     summary["default_django_rq_noop_jobs_per_s"] = _get(results, "default_django_rq", "raw_rq", "jobs_per_s")
-    for name, figures in (("ws", ws_ours), ("ws_raw", ws_raw)):
+    for name, figures in (("ws", ws_ours), ("ws_raw", ws_raw), ("ws_raw_daphne", ws_raw_daphne)):
         for q in ("p50", "p95", "p99"):
             summary[f"{name}_{q}_ms"] = figures.get(q)
     summary["api_orders_per_s"] = _get(results, "api", "requests_per_s")
@@ -168,6 +170,7 @@ def markdown(results: dict) -> str:
         )
     ws = results.get("websocket") or {}
     ours, raw = ws.get("workflowviz") or {}, ws.get("raw_channel_layer") or {}
+    raw_daphne = ws.get("raw_daphne") or {}
     lines += [
         "",
         "## Event to websocket",
@@ -187,6 +190,9 @@ def markdown(results: dict) -> str:
         f"{_lat(ours.get('latency_ms_to_channel_layer_subscriber'))} | |",
         f"| raw channel layer group_send | {_fmt(raw.get('clients'))} | {_fmt(raw.get('messages'))} | "
         f"{_lat(raw.get('latency_ms'))} | {_fmt(raw.get('lost_messages'))} messages |",
+        f"| raw stack: group_send → bare consumer under daphne → websocket | {_fmt(raw_daphne.get('clients'))} | "
+        f"{_fmt(raw_daphne.get('messages'))} | {_lat(raw_daphne.get('latency_ms'))} | "
+        f"{_fmt(raw_daphne.get('lost_messages'))} messages |",
         "",
         f"Orders placed at {_fmt(ours.get('order_rate_per_s'))}/s (both patterns in turn); the raw sender "
         f"matched the {_fmt(ours.get('batch_rate_per_s'))} batches/s and {_fmt(ours.get('events_per_batch'))} "
