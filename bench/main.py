@@ -42,7 +42,7 @@ class Plan:
     noop_jobs: int = 600
     scaling: tuple = (1, 2, 4)
     scaling_orders: int = 60
-    forking_orders: int = 6
+    forking_orders: int = 40
     ws_rate: float = 2.0
     ws_seconds: float = 20.0
     api_requests: int = 150
