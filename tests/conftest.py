@@ -30,11 +30,23 @@ def redis_client():
     client.close()
 
 
+def redis_clean() -> None:
+    """Delete every key but the workers' registrations: the running workers stay known (the health
+    strip counts them, and a test can see a worker suspend itself)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        for key in client.scan_iter(count=1000):
+            if not key.startswith((b"rq:workers", b"rq:worker:")):
+                client.delete(key)
+    finally:
+        client.close()
+
+
 @pytest.fixture(autouse=True)
 def _clean_redis(request):
     """Every test starts with empty queues."""
     yield
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    redis_clean()
 
 
 def _workers_wait(group: ProcessGroup, timeout=120) -> None:

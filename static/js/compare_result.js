@@ -22,6 +22,7 @@ const pairSelect = document.getElementById("pair");
 let data = null;
 let runIds = new Set();
 let timer = 0;
+let dueAt = Infinity;
 
 const panels = Object.fromEntries(PATTERNS.map((p) => [p, root.querySelector(`.pair-timeline[data-pattern=${p}]`)]));
 const pairs = new PairTimelines(panels, { onUpdate: (pattern, view) => showRunHead(pattern, view) });
@@ -42,14 +43,19 @@ const socket = new LiveSocket("/ws/runs/", {
   },
 });
 
+/** Fetch the figures in `ms`, unless a fetch is already due sooner: a steady stream of records must
+ * not keep pushing the fetch back (it would never come while many runs are running). */
 function schedule(ms) {
-  if (timer && ms >= POLL_MS) return;
+  const due = performance.now() + ms;
+  if (timer && dueAt <= due) return;
   clearTimeout(timer);
+  dueAt = due;
   timer = setTimeout(refresh, ms);
 }
 
 async function refresh() {
   timer = 0;
+  dueAt = Infinity;
   try {
     data = await apiGet(`/api/comparisons/${encodeURIComponent(comparisonId)}`);
   } catch (error) {

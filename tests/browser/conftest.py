@@ -24,20 +24,6 @@ BROWSER_TEST = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _clean_redis():
-    """Like the root fixture (every test starts with empty queues), but the running workers stay
-    registered: the dashboard's health strip counts them, and its screenshot should too."""
-    yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    try:
-        for key in client.scan_iter(count=1000):
-            if not key.startswith((b"rq:workers", b"rq:worker:")):
-                client.delete(key)
-    finally:
-        client.close()
-
-
 @pytest.fixture(scope="module")
 def browser(django_db_setup):
     """Chromium for one test module.
