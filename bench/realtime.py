@@ -186,13 +186,18 @@ def raw_daphne_measure(env, *, clients: int, rate: float, count: int, events: in
             received = listeners.stop()
     finally:
         env.stop(["raw-daphne"])
+    logs = [[(at, message) for at, message in log if "committed_at" in message] for log in received["clients"]]
+    return _raw_result(logs, "committed_at", clients=clients, rate=rate, count=count, events=events, sender=sender)
+
+
+def _raw_result(logs, sent_key: str, *, clients: int, rate: float, count: int, events: int, sender: dict) -> dict:
+    """Latency (arrival minus the message's `sent_key` time) and lost messages over every client's log."""
     latencies, missing = [], []
-    for log in received["clients"]:
+    for log in logs:
         ids = set()
         for arrival, message in log:
-            if "committed_at" in message:
-                latencies.append((arrival - message["committed_at"]) * 1000)
-                ids.add(message["id"])
+            latencies.append((arrival - message[sent_key]) * 1000)
+            ids.add(message["id"])
         missing.append(count - len(ids))
     return {
         "clients": clients,
@@ -216,19 +221,4 @@ def raw_measure(env, *, clients: int, rate: float, count: int, events: int) -> d
         time.sleep(1.0)
     finally:
         received = listeners.stop()
-    latencies, missing = [], []
-    for log in received:
-        ids = set()
-        for arrival, message in log:
-            latencies.append((arrival - message["sent_at"]) * 1000)
-            ids.add(message["id"])
-        missing.append(count - len(ids))
-    return {
-        "clients": clients,
-        "messages": count,
-        "rate_per_s": rate,
-        "events_per_message": events,
-        "sender": sender,
-        "latency_ms": percentiles(latencies),
-        "lost_messages": sum(missing),
-    }
+    return _raw_result(received, "sent_at", clients=clients, rate=rate, count=count, events=events, sender=sender)
