@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+NODE_BIN := node_modules/.bin
+# Our own JavaScript: the browser modules and their node unit tests.
+JS := static/js tests/js
 
-.PHONY: run test test-fast bench lint setup clean
+.PHONY: run test test-fast bench lint lint-js test-js setup clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -14,8 +17,9 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# devDependencies too (eslint, prettier), which `make test` runs.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --include=dev --no-audit --no-fund --loglevel=error
 	mkdir -p node_modules
 	touch $@
 
@@ -25,8 +29,9 @@ run: setup
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py run_system --port $(PORT)
 
-test: setup
+test: setup lint-js test-js
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 # Without the slow end-to-end tests (real processes, browser).
@@ -36,9 +41,17 @@ test-fast: setup
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 
-lint: setup
+lint: setup lint-js
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+lint-js: node_modules/.installed
+	$(NODE_BIN)/eslint $(JS)
+	$(NODE_BIN)/prettier --check $(JS)
+
+test-js: node_modules/.installed
+	node --test tests/js/*.test.js
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

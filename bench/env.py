@@ -26,9 +26,19 @@ LOG_PATTERNS = {
 }
 
 
+SERVICE_WORKER_CLASS = "workflowviz.engine.worker.ServiceWorker"
+
+
 def system_worker_class() -> str:
-    """The worker class `make run` uses (whatever workflowviz.processes says today)."""
-    return getattr(wp, "WORKER_CLASS", RAW_WORKER_CLASS)
+    """The worker class `make run` uses (manage.py run_worker's default)."""
+    return SERVICE_WORKER_CLASS
+
+
+def service_queues() -> list[str]:
+    """The coded services' queues (the bench runs the shop's designs)."""
+    from django.conf import settings
+
+    return list(settings.SERVICE_APPS)
 
 
 class BenchEnv:
@@ -50,6 +60,8 @@ class BenchEnv:
             "PYTHONUNBUFFERED": "1",
             # The broadcaster's fault switch for tests of gap filling: never on in the bench.
             "WORKFLOWVIZ_BROADCAST_DROP_RATE": "0",
+            # The render measure reads the run page's test hooks (window.wfv).
+            "WORKFLOWVIZ_TEST_HOOKS": "1",
         }
         self.redis: subprocess.Popen | None = None
         self.children: dict[str, subprocess.Popen] = {}
@@ -139,7 +151,7 @@ class BenchEnv:
 
     def workers_start(self, *, worker_class: str, per_queue: int = 1, tag: str = "w") -> list[str]:
         names = []
-        for queue in wp.SERVICE_QUEUES:
+        for queue in service_queues():
             for index in range(per_queue):
                 name = f"{tag}-{queue}-{index}"
                 self.spawn(name, wp.worker_argv(queue, worker_class=worker_class))

@@ -126,7 +126,7 @@ class Bench:
         from workflowviz.processes import free_port, system_argvs, wait_for_port
 
         self.port = free_port()
-        process = self.env.spawn("daphne", system_argvs(port=self.port)["web"])
+        process = self.env.spawn("daphne", system_argvs(queues=[], port=self.port)["web"])
         wait_for_port("127.0.0.1", self.port, process=process, what="daphne")
         return f"http://127.0.0.1:{self.port}"
 
@@ -144,11 +144,12 @@ class Bench:
 
     def run(self) -> dict:
         from bench import workflow
-        from workflowviz.processes import SERVICE_QUEUES, manage
+        from bench.env import service_queues
+        from workflowviz.processes import manage
 
         plan, results = self.plan, self.results
         results["machine"] = machine()
-        results["service_queues"] = list(SERVICE_QUEUES)
+        results["service_queues"] = service_queues()
         results["worker_classes"] = {
             "raw": RAW_WORKER_CLASS,
             "workflowviz": system_worker_class(),
@@ -182,12 +183,12 @@ class Bench:
     def phase_scaling(self) -> None:
         """Raw RQ and our workflow with 1, 2 and 4 workers per queue; N orders of each pattern at 1."""
         from bench import rqraw
-        from workflowviz.processes import SERVICE_QUEUES
+        from bench.env import service_queues
 
         plan = self.plan
         curve = []
         for per_queue in plan.scaling if "scaling" in plan.phases else (1,):
-            point = {"workers_per_queue": per_queue, "workers": per_queue * len(SERVICE_QUEUES)}
+            point = {"workers_per_queue": per_queue, "workers": per_queue * len(service_queues())}
             if "raw" in plan.phases or per_queue > 1:
                 log(f"raw RQ: {plan.noop_jobs} no-op jobs, {per_queue} {RAW_WORKER_CLASS} per queue")
                 self.workers_use(RAW_WORKER_CLASS, per_queue, f"raw{per_queue}")
@@ -273,15 +274,15 @@ class Bench:
 
 def failed_jobs() -> dict:
     """Failed jobs per queue and how many failed on "database is locked"."""
-    import django_rq
     from rq.job import Job
     from rq.registry import FailedJobRegistry
 
-    from workflowviz.processes import SERVICE_QUEUES
+    from bench.env import service_queues
+    from workflowviz.engine.queues import service_queue
 
     counts = {"total": 0, "database_locked": 0}
-    for name in SERVICE_QUEUES:
-        queue = django_rq.get_queue(name)
+    for name in service_queues():
+        queue = service_queue(name)
         registry = FailedJobRegistry(queue=queue)
         ids = registry.get_job_ids()
         counts["total"] += len(ids)

@@ -211,12 +211,12 @@ def _top(profile: cProfile.Profile, count: int = 25) -> list[dict]:
 
 def drain(meter: Meter, *, profile: bool) -> tuple[float, cProfile.Profile | None]:
     """One SimpleWorker on every service queue, in this process, until they are all empty."""
-    import django_rq
     from rq.worker import SimpleWorker
 
-    from workflowviz.processes import SERVICE_QUEUES
+    from bench.env import service_queues
+    from workflowviz.engine.queues import service_queue
 
-    queues = [django_rq.get_queue(name) for name in SERVICE_QUEUES]
+    queues = [service_queue(name) for name in service_queues()]
     worker = SimpleWorker(queues, connection=queues[0].connection, serializer=queues[0].serializer)
     profiler = cProfile.Profile() if profile else None
     began = time.perf_counter()
@@ -287,11 +287,11 @@ def measure(orders: int, pattern: str, *, profile: bool) -> dict:
 
 def measure_noop(count: int) -> dict:
     """The same in-process worker on `count` no-op jobs: RQ's own cost per job."""
-    import django_rq
 
-    from workflowviz.processes import SERVICE_QUEUES
+    from bench.env import service_queues
+    from workflowviz.engine.queues import service_queue
 
-    queues = [django_rq.get_queue(name) for name in SERVICE_QUEUES]
+    queues = [service_queue(name) for name in service_queues()]
     with queues[0].connection.pipeline() as pipe:
         for index in range(count):
             queue = queues[index % len(queues)]

@@ -1,6 +1,6 @@
 """First render of a run page whose timeline holds 5,000 event records, in headless Chromium.
 
-The measuring is `workflowviz.web.render_bench` (shared with the browser tests): it writes a synthetic
+The measuring is `bench.browser_render` (shared with the browser tests): it writes a synthetic
 finished run of N records, logs in through the login form, opens the run page three times and reads
 the page's own marks. The headline figure is navigation start → timeline drawn (the records' fetch
 included); the page's own draw time (records in hand → drawn) is reported beside it.
@@ -8,7 +8,7 @@ included); the page's own draw time (records in hand → drawn) is reported besi
 
 
 def first_render(*, base_url: str, username: str, password: str, records: int, tries: int) -> dict:
-    from workflowviz.web.render_bench import render_bench
+    from bench.browser_render import render_bench
 
     figures = render_bench(base_url, username, password, records=records, repeat=tries)
     return {

@@ -5,17 +5,16 @@ import uuid
 
 from rq.utils import str_to_date
 
-from workflowviz.processes import SERVICE_QUEUES
-
 NOOP = "bench.jobs.noop"
 RESULT_TTL = 60  # as the relay's jobs
 PIPELINE_JOBS = 50
 
 
 def _queues():
-    import django_rq
+    from bench.env import service_queues
+    from workflowviz.engine.queues import service_queue
 
-    return [django_rq.get_queue(name) for name in SERVICE_QUEUES]
+    return [service_queue(name) for name in service_queues()]
 
 
 def noop_jobs_run(count: int, *, timeout: float = 120) -> dict:

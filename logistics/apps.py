@@ -7,10 +7,13 @@ class LogisticsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
-        from workflowviz.engine.registry import action_register
+        from workflowviz.engine.registry import action_register, service_register
 
         from . import handlers
 
+        service_register(
+            name="logistics", label="Logistics", colour="#c77c02", records_url="admin:logistics_shipment_changelist"
+        )
         action_register(
             service="logistics",
             name="assign_delivery_partner",

@@ -7,10 +7,18 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
-        from workflowviz.engine.registry import action_register
+        from workflowviz.engine.registry import action_register, service_register, trigger_register
 
         from . import handlers
 
+        # Notifications owns sign-in codes: a login run starts with its LoginRequested.
+        trigger_register(contract=contracts.LoginRequested, service="notifications")
+        service_register(
+            name="notifications",
+            label="Notifications",
+            colour="#23915a",
+            records_url="admin:notifications_email_changelist",
+        )
         action_register(
             service="notifications",
             name="send_order_confirmation",

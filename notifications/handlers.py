@@ -47,9 +47,9 @@ def handle_send_recommendations(command: SendRecommendations) -> Recommendations
 
 def handle_send_login_code(command: SendLoginCode) -> LoginCodeSent:
     code = login_code_send(login_id=command.login_id, email=command.email)
-    return LoginCodeSent(login_id=command.login_id, login_code_id=code.pk)
+    return LoginCodeSent(login_id=command.login_id, login_code_id=code.pk, expires_at=code.expires_at.isoformat())
 
 
 def handle_verify_login_code(command: VerifyLoginCode) -> LoginCodeVerified:
-    code = login_code_verify(login_id=command.login_id)
+    code = login_code_verify(login_id=command.login_id, entered_code=command.entered_code)
     return LoginCodeVerified(login_id=command.login_id, login_code_id=code.pk)

@@ -129,25 +129,25 @@ def login_code_send(*, login_id: str, email: str) -> LoginCode:
     return login_code
 
 
-def login_code_enter(*, login_id: str, code: str) -> LoginCode:
-    """Keep (the digest of) what the user typed; the verifying step compares it."""
-    login_code = LoginCode.objects.filter(login_id=login_id).first()
-    if login_code is None:
-        raise UnknownLogin("no code was sent for this login yet")
-    if login_code.verified_at is None:
-        login_code.entered_digest = _code_digest(login_id, code.strip())
+def _code_entered(login_code: LoginCode, code: str) -> None:
+    """Keep (the digest of) what the user typed, once per code typed."""
+    digest = _code_digest(login_code.login_id, code.strip())
+    if digest != login_code.entered_digest:
+        login_code.entered_digest = digest
         login_code.entered_at = timezone.now()
         login_code.save(update_fields=["entered_digest", "entered_at"])
-    return login_code
 
 
-def login_code_verify(*, login_id: str) -> LoginCode:
-    """The login's code, verified; raises while no code (or a wrong one) was entered, or once expired."""
+def login_code_verify(*, login_id: str, entered_code: str = "") -> LoginCode:
+    """The login's code, verified against the code the user entered (it comes in the check's message);
+    raises while no code (or a wrong one) was entered, or once expired."""
     login_code = LoginCode.objects.filter(login_id=login_id).first()
     if login_code is None:
         raise UnknownLogin("no code was sent for this login")
     if login_code.verified_at is not None:
         return login_code
+    if entered_code:
+        _code_entered(login_code, entered_code)
     if timezone.now() > login_code.expires_at:
         raise LoginCodeExpired("the code expired; ask for a new one")
     if not login_code.entered_digest:

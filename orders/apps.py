@@ -6,10 +6,14 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
+        from workflowviz.contracts import OrderPlaced
+        from workflowviz.engine.registry import service_register, trigger_register
         from workflowviz.engine.signals import run_finished
 
         from . import handlers
         from .signals import order_placed
 
+        service_register(name="orders", label="Orders", colour="#2f6fd6", records_url="admin:orders_order_changelist")
+        trigger_register(contract=OrderPlaced, service="orders")
         order_placed.connect(handlers.on_order_placed, dispatch_uid="orders.start_run")
         run_finished.connect(handlers.on_run_finished, dispatch_uid="orders.follow_run")

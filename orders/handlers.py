@@ -8,7 +8,7 @@ from .services import order_follow_run
 def on_order_placed(sender, *, order, run, event, **kwargs):
     # Orders publishes OrderPlaced (choreography) or lets its coordinator send the first commands
     # (orchestration); it never names the services that react.
-    run_begin(run=run, trigger=event)
+    run_begin(run=run, trigger=event.name(), data=event.to_data())
 
 
 def on_run_finished(sender, *, run, status, **kwargs):

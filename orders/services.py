@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from workflowviz.contracts import OrderPlaced
-from workflowviz.engine.designs import DEFAULT_DESIGN, UnknownDesign
+from workflowviz.engine.designs import UnknownDesign
 from workflowviz.engine.models import Pattern, RunStatus
 from workflowviz.engine.runs import BadOverrides, run_create
 
@@ -15,6 +15,8 @@ from .models import Order, OrderStatus, Product, Region
 from .signals import order_placed
 
 MAX_QUANTITY = 1000
+# The design an order runs unless another is named: the shop's reference workflow.
+DEFAULT_DESIGN = "order-fulfilment"
 
 
 def _storable_text(value) -> bool:
@@ -94,6 +96,7 @@ def order_place(
                 order_id=order.pk,
                 latency_ms=latency_ms,
                 policy_overrides=policy_overrides,
+                trigger=OrderPlaced.name(),
             )
         except UnknownDesign:
             raise ValidationError(

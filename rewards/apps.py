@@ -7,10 +7,13 @@ class RewardsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
-        from workflowviz.engine.registry import action_register
+        from workflowviz.engine.registry import action_register, service_register
 
         from . import handlers
 
+        service_register(
+            name="rewards", label="Rewards", colour="#17a2b8", records_url="admin:rewards_pointsentry_changelist"
+        )
         action_register(
             service="rewards",
             name="award_order_points",

@@ -7,10 +7,13 @@ class SellersConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
-        from workflowviz.engine.registry import action_register
+        from workflowviz.engine.registry import action_register, service_register
 
         from . import handlers
 
+        service_register(
+            name="sellers", label="Sellers", colour="#8a55d0", records_url="admin:sellers_sellertask_changelist"
+        )
         action_register(
             service="sellers",
             name="prepare_shipment",

@@ -54,7 +54,7 @@ def _workers_wait(group: ProcessGroup, timeout=120) -> None:
 
     client = redis.Redis.from_url(settings.REDIS_URL)
     deadline = time.monotonic() + timeout
-    while len(Worker.all(connection=client)) < len(settings.SERVICE_QUEUES):
+    while len(Worker.all(connection=client)) < len(settings.SERVICE_APPS):
         assert not group.dead(), f"a process died at start: {group.dead()}"
         assert time.monotonic() < deadline, "workers did not register in time"
         time.sleep(0.1)
@@ -64,7 +64,7 @@ def _workers_wait(group: ProcessGroup, timeout=120) -> None:
 def system(django_db_setup, django_db_blocker):
     """The real processes: one SimpleWorker per service queue and the reconciler, on the test database."""
     group = ProcessGroup(env={"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
-    for name, argv in system_argvs(port=None).items():
+    for name, argv in system_argvs(queues=settings.SERVICE_APPS, port=None).items():
         group.start(name, argv)
     _workers_wait(group)
     yield group
@@ -75,7 +75,7 @@ def system(django_db_setup, django_db_blocker):
 def web_url(system):
     """Daphne serving the app beside the workers; its base URL."""
     port = free_port()
-    process = system.start("web", system_argvs(port=port)["web"])
+    process = system.start("web", system_argvs(queues=settings.SERVICE_APPS, port=port)["web"])
     wait_for_port("127.0.0.1", port, process=process, what="daphne")
     yield f"http://127.0.0.1:{port}"
 
@@ -116,11 +116,11 @@ def workers_paused():
     """For tests that drive the engine in-process: switch every service off so that workers a
     session may have started elsewhere (the `system` fixture) leave the queues alone."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for service in settings.SERVICE_QUEUES:
+    for service in settings.SERVICE_APPS:
         service_down_set(client, service=service, down=True)
     time.sleep(CACHE_SECONDS + 0.05)
     yield
-    for service in settings.SERVICE_QUEUES:
+    for service in settings.SERVICE_APPS:
         service_down_set(client, service=service, down=False)
     client.close()
 

@@ -38,3 +38,5 @@ os.environ["WORKFLOWVIZ_VAR_DIR"] = str(_var_dir)
 os.environ.setdefault("RECONCILE_GRACE_SECONDS", "1")
 os.environ.setdefault("RECONCILE_STARTED_AFTER", "5")
 os.environ.setdefault("RECONCILE_INTERVAL", "0.5")
+# The pages the browser tests open (daphne inherits this) give their internals to window.wfv.
+os.environ.setdefault("WORKFLOWVIZ_TEST_HOOKS", "1")

@@ -4,9 +4,7 @@ Commands are imperative ("do this"), events are past tense ("this happened"). Ea
 dependency-free dataclass; messages travel as the JSON of its fields.
 """
 
-from dataclasses import asdict, dataclass, fields
-
-SERVICES = ("orders", "notifications", "sellers", "logistics", "rewards")
+from dataclasses import MISSING, asdict, dataclass, fields
 
 
 class Message:
@@ -21,9 +19,14 @@ class Message:
         return [f.name for f in fields(cls)]
 
     @classmethod
+    def required_field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+
+    @classmethod
     def from_data(cls, data: dict):
-        """Build the message from a run's data, taking only the fields this contract names."""
-        return cls(**{name: data[name] for name in cls.field_names()})
+        """Build the message from a run's data, taking only the fields this contract names (a field
+        with a default may be absent)."""
+        return cls(**{name: data[name] for name in cls.field_names() if name in data})
 
     def to_data(self) -> dict:
         return asdict(self)
@@ -236,11 +239,15 @@ class SendLoginCode(Message):
 class LoginCodeSent(Message):
     login_id: str
     login_code_id: int
+    expires_at: str
 
 
 @dataclass(frozen=True)
 class VerifyLoginCode(Message):
+    """Check the code the user entered; it reaches the waiting check in its message (empty until then)."""
+
     login_id: str
+    entered_code: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# One RQ queue per service (settings.SERVICE_QUEUES is this list); run_system starts a worker for each.
-SERVICE_QUEUES = ["orders", "notifications", "sellers", "logistics", "rewards"]
-WORKER_CLASS = "workflowviz.engine.worker.ServiceWorker"
-JOB_SERIALIZER = "rq.serializers.JSONSerializer"
 
 
 def port_answers(host: str, port: int, timeout: float = 0.3) -> bool:
@@ -94,17 +90,23 @@ def manage(*args: str) -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), *args]
 
 
-def worker_argv(queue: str, *, worker_class: str = WORKER_CLASS, name: str | None = None) -> list[str]:
-    argv = manage("rqworker", queue, "--worker-class", worker_class, "--serializer", JOB_SERIALIZER, "-v", "0")
+def worker_argv(service: str, *, name: str | None = None, worker_class: str | None = None) -> list[str]:
+    """A worker consuming one service's queue (`manage.py run_worker`); the benchmark may name RQ's own
+    worker classes to compare with."""
+    argv = manage("run_worker", service)
     if name:
         argv += ["--name", name]
+    if worker_class:
+        argv += ["--worker-class", worker_class]
     return argv
 
 
-def system_argvs(*, port: int | None, host: str = "127.0.0.1", workers_per_queue: int = 1) -> dict[str, list[str]]:
+def system_argvs(
+    *, queues: list[str], port: int | None, host: str = "127.0.0.1", workers_per_queue: int = 1
+) -> dict[str, list[str]]:
     """Name → command line of every process of the system (daphne only when a port is given)."""
     argvs = {}
-    for queue in SERVICE_QUEUES:
+    for queue in queues:
         for index in range(workers_per_queue):
             argvs[f"worker-{queue}-{index}"] = worker_argv(queue)
     argvs["reconciler"] = manage("run_reconciler")

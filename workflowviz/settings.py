@@ -5,8 +5,6 @@ from pathlib import Path
 
 import dj_database_url
 
-from workflowviz.processes import SERVICE_QUEUES as PROCESS_SERVICE_QUEUES
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WORKFLOWVIZ_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -35,6 +33,10 @@ else:
     ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# The coded services, one app each; each registers itself (label, colour, actions) in its AppConfig.
+# Services declared in the browser join them at run time (workflowviz.modelled).
+SERVICE_APPS = ["orders", "notifications", "sellers", "logistics", "rewards"]
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -51,11 +53,10 @@ INSTALLED_APPS = [
     "workflowviz.designer",
     "workflowviz.metrics",
     "workflowviz.compare",
-    "orders",
-    "notifications",
-    "sellers",
-    "logistics",
-    "rewards",
+    "workflowviz.modelled",
+    "workflowviz.signin",
+    *SERVICE_APPS,
+    "workflowviz",  # last: its ready() wires the layers together (workflowviz/bootstrap.py)
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflowviz.web.context_processors.test_hooks",
             ],
         },
     },
@@ -162,12 +164,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@workflowviz.loca
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-# One RQ queue per service, named after it. Jobs carry only a message id, serialized as JSON.
-# (The one list lives in workflowviz.processes, which starts a worker per queue.)
-SERVICE_QUEUES = list(PROCESS_SERVICE_QUEUES)
+# One RQ queue per service, named after it (workflowviz.engine.queues). django-rq's pages show the
+# coded services' queues; a declared service's queue is made when it is declared.
 RQ_QUEUES = {
     name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60, "SERIALIZER": "rq.serializers.JSONSerializer"}
-    for name in SERVICE_QUEUES
+    for name in SERVICE_APPS
 }
 
 CHANNEL_LAYERS = {

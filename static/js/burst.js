@@ -1,7 +1,7 @@
 // A burst of N orders: placed in chunks through POST /api/orders/burst, followed to the end by
 // the all-runs websocket and, because the socket may drop records, by POST /api/run-statuses.
 
-import { apiPost } from "./api.js";
+import { apiPost } from "./http.js";
 import { formatMs } from "./dom.js";
 import { isFinal } from "./run_store.js";
 
@@ -31,11 +31,14 @@ export class Burst {
       while (this.placed < this.total && !this.cancelled) {
         const count = Math.min(CHUNK, this.total - this.placed);
         const data = await apiPost("/api/orders/burst", { ...this.order, count, offset: this.placed });
-        for (const placed of data.placed) if (!this.statuses.has(placed.run_id)) this.statuses.set(placed.run_id, "running");
+        for (const placed of data.placed)
+          if (!this.statuses.has(placed.run_id)) this.statuses.set(placed.run_id, "running");
         this.placed += data.count;
         this.onProgress(this);
         if (data.stopped) {
-          this.stoppedReason = Object.entries(data.stopped).map(([field, reason]) => `${field}: ${reason}`).join("; ");
+          this.stoppedReason = Object.entries(data.stopped)
+            .map(([field, reason]) => `${field}: ${reason}`)
+            .join("; ");
           break;
         }
       }
@@ -93,13 +96,19 @@ export class Burst {
   }
 
   get done() {
-    return (this.placed >= this.total || this.cancelled || this.stoppedReason) && this.finished >= this.placed && this.placed > 0;
+    return (
+      (this.placed >= this.total || this.cancelled || this.stoppedReason) &&
+      this.finished >= this.placed &&
+      this.placed > 0
+    );
   }
 
   summary() {
     const elapsed = (this.finishedAt || performance.now()) - this.startedAt;
     const rate = this.finished ? ` · ${(this.finished / (elapsed / 1000)).toFixed(1)} runs/s` : "";
-    const statuses = Object.entries(this.byStatus).map(([status, count]) => `${count} ${status}`).join(", ");
+    const statuses = Object.entries(this.byStatus)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(", ");
     return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses})` : ""} · ${formatMs(elapsed)}${rate}`;
   }
 

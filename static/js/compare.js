@@ -1,6 +1,6 @@
 // The compare page: start a comparison (N identical orders per pattern) and switch faults beforehand.
 
-import { apiPost, ApiError } from "./api.js";
+import { apiPost, ApiError } from "./http.js";
 import { FaultSwitches } from "./compare_faults.js";
 import { policyValues, showErrors, workflowsLoad } from "./order_fields.js";
 

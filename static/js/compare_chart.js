@@ -20,10 +20,23 @@ export function drawDistribution(container, distribution) {
   const width = Math.max(280, container.clientWidth);
   const height = 190;
   const margin = { top: 8, right: 26, bottom: 34, left: 36 };
-  const x = d3.scaleLinear().domain([edges[0], edges[edges.length - 1]]).range([margin.left, width - margin.right]);
+  const x = d3
+    .scaleLinear()
+    .domain([edges[0], edges[edges.length - 1]])
+    .range([margin.left, width - margin.right]);
   const most = d3.max(PATTERNS.flatMap((pattern) => counts[pattern] || [])) || 1;
-  const y = d3.scaleLinear().domain([0, most]).nice().range([height - margin.bottom, margin.top]);
-  const svg = d3.select(container).append("svg").attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", "Latency histogram per pattern");
+  const y = d3
+    .scaleLinear()
+    .domain([0, most])
+    .nice()
+    .range([height - margin.bottom, margin.top]);
+  const svg = d3
+    .select(container)
+    .append("svg")
+    .attr("width", width)
+    .attr("height", height)
+    .attr("role", "img")
+    .attr("aria-label", "Latency histogram per pattern");
   PATTERNS.forEach((pattern, side) => {
     const bars = (counts[pattern] || []).map((count, index) => ({ count, index }));
     svg
@@ -42,15 +55,27 @@ export function drawDistribution(container, distribution) {
       .attr("y", (bar) => y(bar.count))
       .attr("height", (bar) => y(0) - y(bar.count))
       .append("title")
-      .text((bar) => `${pattern}: ${bar.count} order${bar.count === 1 ? "" : "s"} took ${formatMs(edges[bar.index])} to ${formatMs(edges[bar.index + 1])}`);
+      .text(
+        (bar) =>
+          `${pattern}: ${bar.count} order${bar.count === 1 ? "" : "s"} took ${formatMs(edges[bar.index])} to ${formatMs(edges[bar.index + 1])}`,
+      );
   });
   const ticks = Math.max(2, Math.min(edges.length, Math.floor(width / 80)));
   svg
     .append("g")
     .attr("class", "axis")
     .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(ticks).tickFormat((ms) => formatMs(ms)));
-  svg.append("g").attr("class", "axis").attr("transform", `translate(${margin.left},0)`).call(d3.axisLeft(y).ticks(Math.min(5, most)).tickFormat(d3.format("d")));
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(ticks)
+        .tickFormat((ms) => formatMs(ms)),
+    );
+  svg
+    .append("g")
+    .attr("class", "axis")
+    .attr("transform", `translate(${margin.left},0)`)
+    .call(d3.axisLeft(y).ticks(Math.min(5, most)).tickFormat(d3.format("d")));
   svg
     .append("text")
     .attr("x", width - margin.right)

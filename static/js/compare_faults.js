@@ -1,7 +1,7 @@
 // The fault switches on the compare pages: one chip per service, on or off (GET/POST /api/faults).
 // Operators switch them; everybody sees their state. They are global, as on the dashboard.
 
-import { apiGet, apiPost } from "./api.js";
+import { apiGet, apiPost } from "./http.js";
 import { el, clear } from "./dom.js";
 
 const label = (service) => service.charAt(0).toUpperCase() + service.slice(1);
@@ -54,7 +54,10 @@ export class FaultSwitches {
     if (!this.error.isConnected) this.container.after(this.error);
     this.error.textContent = "";
     this.container.dataset.state = "ok";
-    this.container.dataset.down = services.filter((f) => f.down).map((f) => f.service).join(" ");
+    this.container.dataset.down = services
+      .filter((f) => f.down)
+      .map((f) => f.service)
+      .join(" ");
     this.onChange(services);
   }
 
@@ -63,9 +66,19 @@ export class FaultSwitches {
       state: el("span", { class: "state" }),
       twice: el("span", { class: "twice", hidden: true }),
     };
-    chip.root = el("div", { class: "fault-switch", dataset: { service } }, el("span", { class: "name", text: label(service) }), chip.state, chip.twice);
+    chip.root = el(
+      "div",
+      { class: "fault-switch", dataset: { service } },
+      el("span", { class: "name", text: label(service) }),
+      chip.state,
+      chip.twice,
+    );
     if (this.canOperate) {
-      chip.button = el("button", { type: "button", class: "fault-toggle", "aria-label": `Switch ${label(service)} on or off` });
+      chip.button = el("button", {
+        type: "button",
+        class: "fault-toggle",
+        "aria-label": `Switch ${label(service)} on or off`,
+      });
       chip.button.addEventListener("click", () => this.toggle(service, chip.root.dataset.down !== "true"));
       chip.root.append(chip.button);
     }

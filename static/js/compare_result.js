@@ -4,9 +4,9 @@
 // The figures come from GET /api/comparisons/<id> (measured from the event records on the server),
 // fetched again while runs are running and soon after records of its runs arrive on the websocket.
 
-import { apiGet } from "./api.js";
-import { el, clear, formatMs, shortId } from "./dom.js";
-import { LiveSocket } from "./live.js";
+import { apiGet } from "./http.js";
+import { el, clear, formatMs, shortId, testHooksExpose } from "./dom.js";
+import { LiveSocket, liveStatusShow } from "./live.js";
 import { FaultSwitches } from "./compare_faults.js";
 import { drawDistribution } from "./compare_chart.js";
 import { PairTimelines, PATTERNS } from "./compare_sync.js";
@@ -32,11 +32,7 @@ const socket = new LiveSocket("/ws/runs/", {
     pairs.receive(events);
     if (events.some((event) => runIds.has(event.run_id))) schedule(AFTER_RECORD_MS);
   },
-  onStatus: (status) => {
-    liveBadge.dataset.state = status;
-    liveBadge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" }[status];
-    root.dataset.live = status;
-  },
+  onStatus: (status) => liveStatusShow(liveBadge, root, status),
   onOpen: (reconnect) => {
     pairs.fill(reconnect ? "reconnect" : "subscribed");
     if (reconnect) schedule(0);
@@ -108,7 +104,10 @@ function showNotes() {
   const list = document.getElementById("notes");
   clear(list);
   if (!data.notes.length) list.append(el("li", { class: "muted", text: "Notes appear once the runs have records." }));
-  for (const note of data.notes) list.append(el("li", { dataset: { topic: note.topic } }, el("span", { class: "topic", text: note.topic }), note.text));
+  for (const note of data.notes)
+    list.append(
+      el("li", { dataset: { topic: note.topic } }, el("span", { class: "topic", text: note.topic }), note.text),
+    );
 }
 
 function pairLabel(pair) {
@@ -157,7 +156,10 @@ function showRunHead(pattern, view) {
 }
 
 pairSelect.addEventListener("change", showPair);
-for (const [id, step] of [["pair-prev", -1], ["pair-next", 1]]) {
+for (const [id, step] of [
+  ["pair-prev", -1],
+  ["pair-next", 1],
+]) {
   document.getElementById(id).addEventListener("click", () => {
     const options = [...pairSelect.options];
     const next = options[pairSelect.selectedIndex + step];
@@ -171,4 +173,4 @@ document.getElementById("fit").addEventListener("click", () => pairs.fit());
 new FaultSwitches(document.getElementById("fault-switches"), { canOperate }).start();
 socket.connect();
 refresh().then(() => (root.dataset.ready = "true"));
-window.wfv = { pairs, socket, data: () => data, refresh };
+testHooksExpose({ pairs, socket, data: () => data, refresh });

@@ -1,8 +1,8 @@
 // The dashboard: place an order (and watch it live), place a burst, recent runs, service health.
 
-import { apiPost, ApiError } from "./api.js";
-import { el, clear, shortId } from "./dom.js";
-import { LiveSocket } from "./live.js";
+import { apiPost, ApiError } from "./http.js";
+import { el, clear, shortId, testHooksExpose } from "./dom.js";
+import { LiveSocket, liveStatusShow } from "./live.js";
 import { LiveRun } from "./live_run.js";
 import { RunsList } from "./runs_list.js";
 import { Burst } from "./burst.js";
@@ -26,11 +26,7 @@ const socket = new LiveSocket("/ws/runs/", {
     for (const view of watched) view.receive(events);
     if (burst) burst.apply(events);
   },
-  onStatus: (status) => {
-    liveBadge.dataset.state = status;
-    liveBadge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" }[status];
-    root.dataset.live = status;
-  },
+  onStatus: (status) => liveStatusShow(liveBadge, root, status),
   onOpen: (reconnect) => {
     if (!reconnect) return;
     runsList.refetch();
@@ -54,7 +50,6 @@ function formValues(form) {
   if (policy) order.policy = policy;
   return { order, error };
 }
-
 
 async function placeOrder(event) {
   event.preventDefault();
@@ -115,7 +110,10 @@ function watch(placed) {
 
 // --- a burst -------------------------------------------------------------------------------------
 const burstForm = document.getElementById("burst-form");
-const burstBars = { placed: document.getElementById("burst-placed"), finished: document.getElementById("burst-finished") };
+const burstBars = {
+  placed: document.getElementById("burst-placed"),
+  finished: document.getElementById("burst-finished"),
+};
 const burstText = document.getElementById("burst-summary");
 const cancelButton = document.getElementById("burst-cancel");
 
@@ -124,7 +122,11 @@ function showBurst(current) {
   burstBars.placed.value = current.placed;
   burstBars.finished.value = current.finished;
   burstText.textContent = current.summary() + (current.stoppedReason ? ` · stopped: ${current.stoppedReason}` : "");
-  Object.assign(root.dataset, { burstPlaced: String(current.placed), burstFinished: String(current.finished), burstFailed: String(current.failed) });
+  Object.assign(root.dataset, {
+    burstPlaced: String(current.placed),
+    burstFinished: String(current.finished),
+    burstFailed: String(current.failed),
+  });
   const running = !current.done && !current.stoppedReason && !current.cancelled;
   cancelButton.hidden = !running;
   burstForm.querySelector("button[type=submit]").disabled = running;
@@ -159,14 +161,15 @@ document.getElementById("order-form")?.addEventListener("submit", placeOrder);
 
 async function start() {
   new HealthStrip(document.getElementById("health"), { canOperate }).start();
-  if (canOperate) workflowsLoad(document.querySelectorAll("select.workflow-select")).then((count) => {
-    if (count !== null) root.dataset.workflows = String(count);
-  });
+  if (canOperate)
+    workflowsLoad(document.querySelectorAll("select.workflow-select")).then((count) => {
+      if (count !== null) root.dataset.workflows = String(count);
+    });
   socket.connect();
   await socket.waitOpen(2000);
   await runsList.refetch();
   root.dataset.ready = "true";
 }
 
-window.wfv = { socket, runsList, watched: () => watched, burst: () => burst };
+testHooksExpose({ socket, runsList, watched: () => watched, burst: () => burst });
 start();

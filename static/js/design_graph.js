@@ -17,7 +17,9 @@ const PATH_COLOR = "#1f2430";
 /** The scale's colour for a duration, as a fraction of the slowest step's (pale yellow to dark red). */
 export function timingColor(fraction) {
   const t = 0.1 + 0.85 * Math.max(0, Math.min(1, fraction));
-  return window.d3 && window.d3.interpolateYlOrRd ? window.d3.interpolateYlOrRd(t) : `hsl(${50 - 50 * t}, 90%, ${88 - 50 * t}%)`;
+  return window.d3 && window.d3.interpolateYlOrRd
+    ? window.d3.interpolateYlOrRd(t)
+    : `hsl(${50 - 50 * t}, 90%, ${88 - 50 * t}%)`;
 }
 
 /** Dark or white text, whichever reads on this colour. */
@@ -44,10 +46,19 @@ export class DesignGraph {
     const ids = new Set(steps.map((step) => step.id));
     const elements = [
       ...steps.map((step) => ({
-        data: { id: step.id, label: `${step.id}\n${step.service}`, service: step.service, status: "pending", fill: STATUS_COLORS.pending, ink: "#1f2430" },
+        data: {
+          id: step.id,
+          label: `${step.id}\n${step.service}`,
+          service: step.service,
+          status: "pending",
+          fill: STATUS_COLORS.pending,
+          ink: "#1f2430",
+        },
       })),
       ...steps.flatMap((step) =>
-        (step.after || []).filter((dep) => ids.has(dep)).map((dep) => ({ data: { id: `${dep}->${step.id}`, source: dep, target: step.id } })),
+        (step.after || [])
+          .filter((dep) => ids.has(dep))
+          .map((dep) => ({ data: { id: `${dep}->${step.id}`, source: dep, target: step.id } })),
       ),
     ];
     this.container = container;
@@ -85,7 +96,10 @@ export class DesignGraph {
             "border-color": "#59606b",
           },
         },
-        { selector: "node.timing", style: { "border-width": 3, "border-color": (node) => STATUS_COLORS[node.data("status")] || "#59606b" } },
+        {
+          selector: "node.timing",
+          style: { "border-width": 3, "border-color": (node) => STATUS_COLORS[node.data("status")] || "#59606b" },
+        },
         { selector: "node.critical", style: { "outline-width": 3, "outline-color": PATH_COLOR, "outline-offset": 2 } },
         { selector: "node:selected", style: { "overlay-opacity": 0.15, "overlay-color": "#111" } },
         {
@@ -98,7 +112,10 @@ export class DesignGraph {
             "curve-style": "bezier",
           },
         },
-        { selector: "edge.critical", style: { width: 3.5, "line-color": PATH_COLOR, "target-arrow-color": PATH_COLOR } },
+        {
+          selector: "edge.critical",
+          style: { width: 3.5, "line-color": PATH_COLOR, "target-arrow-color": PATH_COLOR },
+        },
       ],
     });
     this.cy.on("tap", "node", (event) => onSelectStep(event.target.id()));
@@ -129,7 +146,9 @@ export class DesignGraph {
     Object.assign(this.container.dataset, {
       criticalPath: this.path.path.join(" "),
       criticalMs: String(Math.round(this.path.total)),
-      timings: Object.entries(durations).map(([id, ms]) => `${id}:${Math.round(ms)}`).join(" "),
+      timings: Object.entries(durations)
+        .map(([id, ms]) => `${id}:${Math.round(ms)}`)
+        .join(" "),
     });
     if (this.mode === "timing") this.cy.batch(() => this._paint());
     this._drawLegend();
@@ -173,7 +192,10 @@ export class DesignGraph {
       node.toggleClass("critical", onPath.has(node.id()));
     });
     this.cy.edges().forEach((edge) => {
-      edge.toggleClass("critical", onPath.has(edge.data("source")) && onPath.has(edge.data("target")) && this._consecutive(edge));
+      edge.toggleClass(
+        "critical",
+        onPath.has(edge.data("source")) && onPath.has(edge.data("target")) && this._consecutive(edge),
+      );
     });
   }
 
@@ -189,7 +211,17 @@ export class DesignGraph {
     if (!legend) return;
     clear(legend);
     const button = (mode, text) =>
-      el("button", { type: "button", class: this.mode === mode ? "active" : "", "aria-pressed": String(this.mode === mode), dataset: { mode }, onclick: () => this.setMode(mode, { byUser: true }) }, text);
+      el(
+        "button",
+        {
+          type: "button",
+          class: this.mode === mode ? "active" : "",
+          "aria-pressed": String(this.mode === mode),
+          dataset: { mode },
+          onclick: () => this.setMode(mode, { byUser: true }),
+        },
+        text,
+      );
     legend.append(el("span", { class: "mode-switch" }, button("status", "Status"), button("timing", "Timing")));
     if (this.mode !== "timing") return;
     const slowest = Math.max(0, ...Object.values(this.timings || {}).map((t) => t.ms));
@@ -199,9 +231,22 @@ export class DesignGraph {
     }
     const stops = [0, 0.25, 0.5, 0.75, 1].map((f) => `${timingColor(f)} ${f * 100}%`).join(", ");
     legend.append(
-      el("span", { class: "scale" }, el("span", { text: "0" }), el("i", { class: "ramp", style: `background: linear-gradient(90deg, ${stops})` }), el("span", { text: formatMs(slowest) })),
-      el("span", { class: "critical-key", title: "The chain of dependencies whose queue waits and executions add up to the most" },
-        el("i", { class: "path-swatch" }), `slowest path ${formatMs(this.path.total)}: ${this.path.path.join(" → ")}`),
+      el(
+        "span",
+        { class: "scale" },
+        el("span", { text: "0" }),
+        el("i", { class: "ramp", style: `background: linear-gradient(90deg, ${stops})` }),
+        el("span", { text: formatMs(slowest) }),
+      ),
+      el(
+        "span",
+        {
+          class: "critical-key",
+          title: "The chain of dependencies whose queue waits and executions add up to the most",
+        },
+        el("i", { class: "path-swatch" }),
+        `slowest path ${formatMs(this.path.total)}: ${this.path.path.join(" → ")}`,
+      ),
       el("span", { class: "muted", text: "queue wait + execution, retries included; border: status" }),
     );
   }

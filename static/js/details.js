@@ -43,7 +43,8 @@ function at(t0, rel) {
 
 /** A message's body; a bar's records' payloads by kind (the empty ones left out); a record's payload. */
 function payloadShown(hit) {
-  if (hit.type === "backlog") return hit.item.messages.map((m) => ({ type: m.type, step: m.stepId, attempt: m.attempt }));
+  if (hit.type === "backlog")
+    return hit.item.messages.map((m) => ({ type: m.type, step: m.stepId, attempt: m.attempt }));
   if (hit.type === "arrow") return hit.item.body;
   if (hit.type === "marker") return hit.item.event.payload;
   const byKind = {};
@@ -112,7 +113,8 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
     if (item.receivedAt !== null) fact(facts, "received", at(model.t0, item.receivedAt));
     else if (item.endedAt !== undefined) fact(facts, item.endKind, at(model.t0, item.endedAt));
     else fact(facts, "received", "not yet");
-    if (item.received) fact(facts, "queue wait", formatMs(item.received.payload && item.received.payload.queue_wait_ms));
+    if (item.received)
+      fact(facts, "queue wait", formatMs(item.received.payload && item.received.payload.queue_wait_ms));
     fact(facts, "message id", item.id);
     payloads = [item.body];
     records = [item.sent, item.received].filter(Boolean);
@@ -130,16 +132,25 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
   if (links.length) {
     panel.append(
       el("h4", { text: "Admin records" }),
-      el("ul", { class: "links" }, links.map((link) => el("li", {}, el("a", { href: link.href, target: "_blank", text: link.label })))),
+      el(
+        "ul",
+        { class: "links" },
+        links.map((link) => el("li", {}, el("a", { href: link.href, target: "_blank", text: link.label }))),
+      ),
     );
   }
-  panel.append(el("h4", { text: "Payload" }), el("pre", { class: "payload", text: JSON.stringify(payloadShown(hit), null, 2) }));
+  panel.append(
+    el("h4", { text: "Payload" }),
+    el("pre", { class: "payload", text: JSON.stringify(payloadShown(hit), null, 2) }),
+  );
   panel.append(
     el("h4", { text: "Event records" }),
     el(
       "ol",
       { class: "records" },
-      records.map((record) => el("li", { text: `#${record.seq} ${record.kind} · ${record.service} · ${formatClock(record.at)}` })),
+      records.map((record) =>
+        el("li", { text: `#${record.seq} ${record.kind} · ${record.service} · ${formatClock(record.at)}` }),
+      ),
     ),
   );
 }

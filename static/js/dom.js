@@ -58,3 +58,8 @@ export function formatClock(iso) {
 export function shortId(id) {
   return String(id).slice(0, 8);
 }
+
+/** Give the page's internals to the browser tests as window.wfv, on pages rendered for them only. */
+export function testHooksExpose(hooks) {
+  if (document.body.hasAttribute("data-test-hooks")) window.wfv = hooks;
+}

@@ -2,7 +2,7 @@
 // with its fault switches (GET /api/faults): a "down" badge, "next N delivered twice", and for
 // operators the buttons that switch them (POST /api/faults).
 
-import { apiGet, apiPost } from "./api.js";
+import { apiGet, apiPost } from "./http.js";
 import { el, clear } from "./dom.js";
 
 const LABELS = { orders: "Orders", notifications: "Notifications", sellers: "Sellers", logistics: "Logistics" };
@@ -30,7 +30,9 @@ export class HealthStrip {
     if (faults.status === "fulfilled") this.applyFaults(faults.value.services);
     if (health.status === "rejected") {
       this.cards.clear();
-      clear(this.container).append(el("div", { class: "health-card down", text: `Health unavailable: ${health.reason.message}` }));
+      clear(this.container).append(
+        el("div", { class: "health-card down", text: `Health unavailable: ${health.reason.message}` }),
+      );
       this.container.dataset.state = "error";
       return;
     }
@@ -38,7 +40,8 @@ export class HealthStrip {
   }
 
   applyFaults(services) {
-    for (const each of services || []) this.faults.set(each.service, { down: Boolean(each.down), deliver_twice: Number(each.deliver_twice) || 0 });
+    for (const each of services || [])
+      this.faults.set(each.service, { down: Boolean(each.down), deliver_twice: Number(each.deliver_twice) || 0 });
     for (const [service, card] of this.cards) this._showFaults(service, card);
     this.container.dataset.faultsAt = String(Date.now());
   }
@@ -81,10 +84,14 @@ export class HealthStrip {
       el(
         "dl",
         {},
-        el("dt", { text: "queued" }), card.queued,
-        el("dt", { text: "in flight" }), card.started,
-        el("dt", { text: "failed" }), card.failed,
-        el("dt", { text: "workers" }), card.workers,
+        el("dt", { text: "queued" }),
+        card.queued,
+        el("dt", { text: "in flight" }),
+        card.started,
+        el("dt", { text: "failed" }),
+        card.failed,
+        el("dt", { text: "workers" }),
+        card.workers,
       ),
       el("div", { class: "fault-state" }, card.twiceBadge),
     );
@@ -99,7 +106,15 @@ export class HealthStrip {
     if (card.links.childElementCount) return;
     const names = { queue: "jobs", failed: "failed jobs", records: "records" };
     for (const [key, text] of Object.entries(names)) {
-      if (links[key]) card.links.append(el("a", { href: links[key], class: `link-${key}`, text, title: key === "records" ? "in the admin" : "in django-rq" }));
+      if (links[key])
+        card.links.append(
+          el("a", {
+            href: links[key],
+            class: `link-${key}`,
+            text,
+            title: key === "records" ? "in the admin" : "in django-rq",
+          }),
+        );
     }
   }
 
@@ -110,7 +125,15 @@ export class HealthStrip {
       const fault = this.faults.get(service);
       this._send(card, { service, down: !(fault && fault.down) });
     });
-    card.count = el("input", { type: "number", name: "deliver_twice", min: 0, max: MAX_TWICE, step: 1, value: 10, "aria-label": `messages to deliver twice (${label(service)})` });
+    card.count = el("input", {
+      type: "number",
+      name: "deliver_twice",
+      min: 0,
+      max: MAX_TWICE,
+      step: 1,
+      value: 10,
+      "aria-label": `messages to deliver twice (${label(service)})`,
+    });
     const twiceForm = el(
       "form",
       { class: "fault-twice-form", novalidate: true },

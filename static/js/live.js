@@ -2,6 +2,14 @@
 
 const CLOSE_UNAUTHENTICATED = 4401;
 const CLOSE_NO_SUCH_RUN = 4404;
+const STATUS_TEXT = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" };
+
+/** Show a socket's status on the page's badge, and as data-live on `root` (the tests wait on it). */
+export function liveStatusShow(badge, root, status) {
+  badge.dataset.state = status;
+  badge.textContent = STATUS_TEXT[status];
+  root.dataset.live = status;
+}
 
 export class LiveSocket {
   /**

@@ -28,7 +28,8 @@ export class LiveRun {
   /** Records from a websocket (they may belong to other runs; the store keeps this run's). */
   receive(events) {
     const now = Date.now();
-    for (const event of events) if (event.run_id === this.runId) this.skew = Math.min(this.skew, now - Date.parse(event.at));
+    for (const event of events)
+      if (event.run_id === this.runId) this.skew = Math.min(this.skew, now - Date.parse(event.at));
     this.store.add(events, "ws");
   }
 
@@ -59,7 +60,11 @@ export class LiveRun {
     const lanes = [...this.model.active].sort();
     const barServices = [...this.model.barServices].sort();
     // What the browser test waits for: every service busy on screen while the run is still running.
-    if (running && SERVICE_LANES.every((s) => this.model.active.has(s)) && STEP_SERVICES.every((s) => this.model.barServices.has(s))) {
+    if (
+      running &&
+      SERVICE_LANES.every((s) => this.model.active.has(s)) &&
+      STEP_SERVICES.every((s) => this.model.barServices.has(s))
+    ) {
       this.root.dataset.allServicesLive = "true";
     }
     Object.assign(this.root.dataset, {
@@ -78,7 +83,8 @@ export class LiveRun {
     if (running && !this._ticker) {
       // Running bars grow with the clock between records.
       this._ticker = setInterval(() => {
-        if (this.model && !store.final && !this.replaying) this.timeline.setModel(this.model, { nowRel: Math.max(this.model.tMax, this.nowRel()), running: true });
+        if (this.model && !store.final && !this.replaying)
+          this.timeline.setModel(this.model, { nowRel: Math.max(this.model.tMax, this.nowRel()), running: true });
       }, 100);
     } else if (!running && this._ticker) {
       clearInterval(this._ticker);
@@ -89,7 +95,10 @@ export class LiveRun {
   /** Draw the live model now (also when a replay gives the timeline back). */
   draw() {
     const running = !this.store.final;
-    this.timeline.render(this.model, { nowRel: running ? Math.max(this.model.tMax, this.nowRel()) : this.model.tMax, running });
+    this.timeline.render(this.model, {
+      nowRel: running ? Math.max(this.model.tMax, this.nowRel()) : this.model.tMax,
+      running,
+    });
   }
 
   /**

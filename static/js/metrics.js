@@ -2,7 +2,7 @@
 // charts (metrics_charts.js) and figures (metrics_tables.js). The filters live in the URL's query, so a
 // view can be shared.
 
-import { apiGet } from "./api.js";
+import { apiGet } from "./http.js";
 import { el, clear, formatClock } from "./dom.js";
 import { barChart, legend, lineChart } from "./metrics_charts.js";
 import { patternCards, serviceTable, stepTable } from "./metrics_tables.js";
@@ -13,7 +13,13 @@ function refreshMs(windowSeconds) {
 }
 const PATTERN_COLORS = { orchestration: "#4457b8", choreography: "#e08a1e" };
 const PATTERN_DASHES = { choreography: "6 4" }; // equal counts in both patterns would hide one solid line
-const SERVICE_COLORS = { orders: "#2f6fd6", notifications: "#23915a", sellers: "#8a55d0", logistics: "#e0a21e", rewards: "#17a2b8" };
+const SERVICE_COLORS = {
+  orders: "#2f6fd6",
+  notifications: "#23915a",
+  sellers: "#8a55d0",
+  logistics: "#e0a21e",
+  rewards: "#17a2b8",
+};
 const PERCENTILES = [
   { key: "p50", name: "p50 (median)", color: "#a9c8f0" },
   { key: "p95", name: "p95", color: "#4f8ad9" },
@@ -55,7 +61,8 @@ function filtersFromAddress() {
     const value = params.get(name);
     if (!value) continue;
     const select = form.elements[name];
-    if (![...select.options].some((option) => option.value === value)) select.append(el("option", { value, text: value }));
+    if (![...select.options].some((option) => option.value === value))
+      select.append(el("option", { value, text: value }));
     select.value = value;
   }
 }
@@ -96,7 +103,9 @@ function workflowOptions(workflows) {
   const wanted = ["", ...new Set([...workflows, ...(current ? [current] : [])])];
   const have = [...select.options].map((option) => option.value);
   if (wanted.join("\n") === have.join("\n")) return;
-  clear(select).append(...wanted.map((slug) => el("option", { value: slug, text: slug || "all workflows", selected: slug === current })));
+  clear(select).append(
+    ...wanted.map((slug) => el("option", { value: slug, text: slug || "all workflows", selected: slug === current })),
+  );
 }
 
 function scopeText(data) {
@@ -115,7 +124,8 @@ function render(data) {
   $("metrics-scope").textContent = scopeText(data);
   const empty = data.runs === 0;
   $("metrics-empty").hidden = !empty;
-  $("metrics-empty-text").textContent = `No runs in the last ${data.window.label}${data.filters.pattern ? ` (${data.filters.pattern})` : ""}`;
+  $("metrics-empty-text").textContent =
+    `No runs in the last ${data.window.label}${data.filters.pattern ? ` (${data.filters.pattern})` : ""}`;
   for (const node of document.querySelectorAll(".needs-runs")) node.hidden = empty;
   drawQueues(data.queues);
   if (empty) return;
@@ -135,9 +145,13 @@ function times(block) {
 function drawThroughput(throughput) {
   const common = { times: times(throughput), bucketMs: throughput.bucket_seconds * 1000 };
   const per = `per ${throughput.bucket_seconds} s`;
-  const lines = (name) => throughput.series.map((s) => ({
-    name: s.pattern, color: PATTERN_COLORS[s.pattern], dash: PATTERN_DASHES[s.pattern], values: s[name],
-  }));
+  const lines = (name) =>
+    throughput.series.map((s) => ({
+      name: s.pattern,
+      color: PATTERN_COLORS[s.pattern],
+      dash: PATTERN_DASHES[s.pattern],
+      values: s[name],
+    }));
   lineChart($("chart-runs-finished"), { ...common, series: lines("runs_finished"), yLabel: `runs finished ${per}` });
   lineChart($("chart-steps-finished"), { ...common, series: lines("steps_finished"), yLabel: `steps finished ${per}` });
   const items = throughput.series.map((s) => ({ name: s.pattern, color: PATTERN_COLORS[s.pattern] }));
@@ -146,37 +160,64 @@ function drawThroughput(throughput) {
 
 function drawPatternLatency(patterns) {
   const rows = patterns.map((p) => ({ label: p.pattern, color: PATTERN_COLORS[p.pattern], values: p.latency_ms }));
-  barChart($("chart-pattern-latency"), { rows, keys: PERCENTILES, xLabel: "end-to-end latency (run created → finished)" });
+  barChart($("chart-pattern-latency"), {
+    rows,
+    keys: PERCENTILES,
+    xLabel: "end-to-end latency (run created → finished)",
+  });
 }
 
 function drawQueues(queues) {
   const common = { times: times(queues), bucketMs: queues.bucket_seconds * 1000, height: 170 };
-  const lines = (name) => queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index), values: s[name] }));
+  const lines = (name) =>
+    queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index), values: s[name] }));
   const per = `(highest per ${queues.bucket_seconds} s)`;
   lineChart($("chart-queued"), { ...common, series: lines("queued"), yLabel: "jobs queued" });
   lineChart($("chart-in-flight"), { ...common, series: lines("in_flight"), yLabel: "jobs in flight" });
   lineChart($("chart-failed"), { ...common, series: lines("failed"), yLabel: "failed jobs" });
   $("queue-bucket").textContent = per;
-  clear($("legend-queues")).append(legend(queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index) }))));
+  clear($("legend-queues")).append(
+    legend(queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index) }))),
+  );
 }
 
 function drawStepLatency(steps, bothPatterns) {
-  const rows = (name) => steps.map((s) => ({
-    label: bothPatterns ? `${s.step_id} · ${s.pattern}` : s.step_id,
-    color: PATTERN_COLORS[s.pattern],
-    values: s[name],
-  }));
-  barChart($("chart-step-wait"), { rows: rows("wait_ms"), keys: PERCENTILES, xLabel: "wait in queue (queued → started)" });
-  barChart($("chart-step-execution"), { rows: rows("execution_ms"), keys: PERCENTILES, xLabel: "execution (started → finished)" });
+  const rows = (name) =>
+    steps.map((s) => ({
+      label: bothPatterns ? `${s.step_id} · ${s.pattern}` : s.step_id,
+      color: PATTERN_COLORS[s.pattern],
+      values: s[name],
+    }));
+  latencyCharts("step", rows);
+}
+
+/** The wait and execution percentiles of #chart-<what>-wait and #chart-<what>-execution; rows(field). */
+function latencyCharts(what, rows) {
+  barChart($(`chart-${what}-wait`), {
+    rows: rows("wait_ms"),
+    keys: PERCENTILES,
+    xLabel: "wait in queue (queued → started)",
+  });
+  barChart($(`chart-${what}-execution`), {
+    rows: rows("execution_ms"),
+    keys: PERCENTILES,
+    xLabel: "execution (started → finished)",
+  });
 }
 
 function drawServices(services) {
   const busy = services.filter((s) => s.steps > 0);
   const rows = (name) => busy.map((s) => ({ label: s.service, color: SERVICE_COLORS[s.service], values: s[name] }));
-  barChart($("chart-service-wait"), { rows: rows("wait_ms"), keys: PERCENTILES, xLabel: "wait in queue (queued → started)" });
-  barChart($("chart-service-execution"), { rows: rows("execution_ms"), keys: PERCENTILES, xLabel: "execution (started → finished)" });
+  latencyCharts("service", rows);
   const trouble = busy.map((s) => ({ label: s.service, color: SERVICE_COLORS[s.service], values: s }));
-  barChart($("chart-trouble"), { rows: trouble, keys: TROUBLE, xLabel: "count in the window", integer: true, format: String, barHeight: 10 });
+  barChart($("chart-trouble"), {
+    rows: trouble,
+    keys: TROUBLE,
+    xLabel: "count in the window",
+    integer: true,
+    format: String,
+    barHeight: 10,
+  });
 }
 
 function keyLegends() {

@@ -9,8 +9,11 @@ const AXIS_FONT = "11px system-ui, -apple-system, 'Segoe UI', sans-serif";
 
 /** A legend under a chart: a swatch and a name per series. */
 export function legend(items) {
-  return el("ul", { class: "legend chart-legend" }, items.map(({ name, color }) =>
-    el("li", {}, el("i", { class: "swatch", style: `background:${color}` }), name)));
+  return el(
+    "ul",
+    { class: "legend chart-legend" },
+    items.map(({ name, color }) => el("li", {}, el("i", { class: "swatch", style: `background:${color}` }), name)),
+  );
 }
 
 function textWidth(text) {
@@ -21,16 +24,24 @@ function textWidth(text) {
 }
 
 function svgIn(host, width, height) {
-  const svg = d3.select(host).append("svg")
-    .attr("xmlns", SVG).attr("width", width).attr("height", height)
-    .attr("viewBox", `0 0 ${width} ${height}`).attr("class", "chart-svg");
+  const svg = d3
+    .select(host)
+    .append("svg")
+    .attr("xmlns", SVG)
+    .attr("width", width)
+    .attr("height", height)
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("class", "chart-svg");
   return svg;
 }
 
 function axisLabel(svg, text, { x, y, rotate = false }) {
-  svg.append("text").attr("class", "axis-label")
+  svg
+    .append("text")
+    .attr("class", "axis-label")
     .attr("transform", rotate ? `translate(${x},${y}) rotate(-90)` : `translate(${x},${y})`)
-    .attr("text-anchor", "middle").text(text);
+    .attr("text-anchor", "middle")
+    .text(text);
 }
 
 /** Counts on an axis: whole numbers only, never "0.5 jobs". */
@@ -48,38 +59,69 @@ export function lineChart(host, { times, bucketMs, series, yLabel, height = 190,
   const width = Math.max(280, host.clientWidth || 600);
   const margin = { top: 10, right: 14, bottom: 36, left: 50 };
   const svg = svgIn(host, width, height);
-  const x = d3.scaleTime()
+  const x = d3
+    .scaleTime()
     .domain([times[0], new Date(times[times.length - 1].getTime() + bucketMs)])
     .range([margin.left, width - margin.right]);
   const all = series.flatMap((s) => s.values.filter((v) => v !== null && v !== undefined));
   const max = all.length ? Math.max(...all) : 0;
-  const y = d3.scaleLinear().domain([0, Math.max(integer ? 4 : 1, max)]).nice().range([height - margin.bottom, margin.top]);
+  const y = d3
+    .scaleLinear()
+    .domain([0, Math.max(integer ? 4 : 1, max)])
+    .nice()
+    .range([height - margin.bottom, margin.top]);
   const yAxis = d3.axisLeft(y).tickSizeOuter(0);
   if (integer) yAxis.tickValues(integerTicks(y, 5)).tickFormat(d3.format("d"));
-  svg.append("g").attr("class", "axis grid").attr("transform", `translate(${margin.left},0)`)
+  svg
+    .append("g")
+    .attr("class", "axis grid")
+    .attr("transform", `translate(${margin.left},0)`)
     .call(yAxis.tickSize(-(width - margin.left - margin.right)))
     .call((g) => g.select(".domain").remove());
-  svg.append("g").attr("class", "axis").attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90))).tickFormat(d3.timeFormat("%H:%M")).tickSizeOuter(0));
+  svg
+    .append("g")
+    .attr("class", "axis")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(Math.max(2, Math.floor(width / 90)))
+        .tickFormat(d3.timeFormat("%H:%M"))
+        .tickSizeOuter(0),
+    );
   axisLabel(svg, yLabel, { x: 13, y: margin.top + (height - margin.top - margin.bottom) / 2, rotate: true });
   axisLabel(svg, "time (local clock)", { x: margin.left + (width - margin.left - margin.right) / 2, y: height - 3 });
 
   const centre = (index) => x(new Date(times[index].getTime() + bucketMs / 2));
-  const line = d3.line()
+  const line = d3
+    .line()
     .defined((value) => value !== null && value !== undefined)
     .x((_, index) => centre(index))
     .y((value) => y(value));
   let points = 0;
   for (const each of series) {
     const measured = each.values.filter((value) => value !== null && value !== undefined);
-    svg.append("path").attr("class", "series-line").attr("fill", "none").attr("stroke", each.color)
-      .attr("stroke-width", 2).attr("stroke-dasharray", each.dash || null).attr("d", line(each.values))
-      .attr("data-series", each.name).attr("data-max", measured.length ? Math.max(...measured) : "");
+    svg
+      .append("path")
+      .attr("class", "series-line")
+      .attr("fill", "none")
+      .attr("stroke", each.color)
+      .attr("stroke-width", 2)
+      .attr("stroke-dasharray", each.dash || null)
+      .attr("d", line(each.values))
+      .attr("data-series", each.name)
+      .attr("data-max", measured.length ? Math.max(...measured) : "");
     // A dot where something happened, so a single busy bucket is not a line of zero length.
     const busy = each.values.map((value, index) => [value, index]).filter(([value]) => value > 0);
     points += measured.length;
-    svg.append("g").selectAll("circle").data(busy).join("circle")
-      .attr("cx", ([, index]) => centre(index)).attr("cy", ([value]) => y(value)).attr("r", 2.6)
+    svg
+      .append("g")
+      .selectAll("circle")
+      .data(busy)
+      .join("circle")
+      .attr("cx", ([, index]) => centre(index))
+      .attr("cy", ([value]) => y(value))
+      .attr("r", 2.6)
       .attr("fill", each.color);
   }
   hoverReadout(host, svg, { times, bucketMs, series, x, centre, margin, width, height });
@@ -92,12 +134,24 @@ export function lineChart(host, { times, bucketMs, series, yLabel, height = 190,
 function hoverReadout(host, svg, { times, bucketMs, series, x, centre, margin, width, height }) {
   const tip = el("div", { class: "chart-tip", hidden: true });
   host.append(tip);
-  const rule = svg.append("line").attr("class", "hover-rule").attr("y1", margin.top).attr("y2", height - margin.bottom)
+  const rule = svg
+    .append("line")
+    .attr("class", "hover-rule")
+    .attr("y1", margin.top)
+    .attr("y2", height - margin.bottom)
     .attr("visibility", "hidden");
   const format = d3.timeFormat("%H:%M:%S");
-  svg.append("rect").attr("x", margin.left).attr("y", margin.top).attr("fill", "transparent")
-    .attr("width", width - margin.left - margin.right).attr("height", height - margin.top - margin.bottom)
-    .on("mouseleave", () => { tip.hidden = true; rule.attr("visibility", "hidden"); })
+  svg
+    .append("rect")
+    .attr("x", margin.left)
+    .attr("y", margin.top)
+    .attr("fill", "transparent")
+    .attr("width", width - margin.left - margin.right)
+    .attr("height", height - margin.top - margin.bottom)
+    .on("mouseleave", () => {
+      tip.hidden = true;
+      rule.attr("visibility", "hidden");
+    })
     .on("mousemove", (event) => {
       const [px] = d3.pointer(event);
       const at = x.invert(px).getTime();
@@ -106,8 +160,14 @@ function hoverReadout(host, svg, { times, bucketMs, series, x, centre, margin, w
       const start = times[index];
       clear(tip).append(
         el("div", { class: "chart-tip-title" }, `${format(start)} – ${format(new Date(start.getTime() + bucketMs))}`),
-        ...series.map((s) => el("div", {}, el("i", { class: "swatch", style: `background:${s.color}` }),
-          ` ${s.name}: ${s.values[index] ?? "no sample"}`)),
+        ...series.map((s) =>
+          el(
+            "div",
+            {},
+            el("i", { class: "swatch", style: `background:${s.color}` }),
+            ` ${s.name}: ${s.values[index] ?? "no sample"}`,
+          ),
+        ),
       );
       tip.hidden = false;
       const left = Math.min(centre(index) + 12, width - 190);
@@ -128,13 +188,25 @@ export function barChart(host, { rows, keys, xLabel, format = formatMs, integer 
   const groupHeight = keys.length * barHeight + 10;
   const height = margin.top + margin.bottom + Math.max(1, rows.length) * groupHeight;
   const svg = svgIn(host, width, height);
-  const values = rows.flatMap((row) => keys.map((key) => row.values[key.key])).filter((v) => v !== null && v !== undefined);
+  const values = rows
+    .flatMap((row) => keys.map((key) => row.values[key.key]))
+    .filter((v) => v !== null && v !== undefined);
   const max = values.length ? Math.max(...values) : 0;
-  const x = d3.scaleLinear().domain([0, Math.max(integer ? 4 : 1, max)]).nice().range([margin.left, width - margin.right]);
-  const xAxis = d3.axisBottom(x).ticks(Math.max(2, Math.floor((width - margin.left) / 80))).tickSizeOuter(0);
+  const x = d3
+    .scaleLinear()
+    .domain([0, Math.max(integer ? 4 : 1, max)])
+    .nice()
+    .range([margin.left, width - margin.right]);
+  const xAxis = d3
+    .axisBottom(x)
+    .ticks(Math.max(2, Math.floor((width - margin.left) / 80)))
+    .tickSizeOuter(0);
   if (integer) xAxis.tickValues(integerTicks(x, 6)).tickFormat(d3.format("d"));
   else xAxis.tickFormat((value) => formatMs(value));
-  svg.append("g").attr("class", "axis grid").attr("transform", `translate(0,${height - margin.bottom})`)
+  svg
+    .append("g")
+    .attr("class", "axis grid")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
     .call(xAxis.tickSize(-(height - margin.top - margin.bottom)))
     .call((g) => g.select(".domain").remove());
   axisLabel(svg, xLabel, { x: margin.left + (width - margin.left - margin.right) / 2, y: height - 3 });
@@ -143,31 +215,59 @@ export function barChart(host, { rows, keys, xLabel, format = formatMs, integer 
   rows.forEach((row, rowIndex) => {
     const top = margin.top + rowIndex * groupHeight + 5;
     const group = svg.append("g").attr("class", "bar-group").attr("data-label", row.label);
-    group.append("text").attr("class", "bar-label").attr("x", margin.left - 8)
-      .attr("y", top + (keys.length * barHeight) / 2).attr("dy", "0.35em").attr("text-anchor", "end").text(row.label)
+    group
+      .append("text")
+      .attr("class", "bar-label")
+      .attr("x", margin.left - 8)
+      .attr("y", top + (keys.length * barHeight) / 2)
+      .attr("dy", "0.35em")
+      .attr("text-anchor", "end")
+      .text(row.label)
       .attr("fill", row.color || null);
     keys.forEach((key, keyIndex) => {
       const value = row.values[key.key];
       const y = top + keyIndex * barHeight;
       if (value === null || value === undefined) {
         if (keyIndex === 0) {
-          group.append("text").attr("class", "bar-value muted").attr("x", margin.left + 4).attr("y", y + barHeight)
-            .attr("dy", "0.35em").text("no data");
+          group
+            .append("text")
+            .attr("class", "bar-value muted")
+            .attr("x", margin.left + 4)
+            .attr("y", y + barHeight)
+            .attr("dy", "0.35em")
+            .text("no data");
         }
         return;
       }
       bars += 1;
-      group.append("rect").attr("x", margin.left).attr("y", y + 0.5).attr("height", barHeight - 1)
-        .attr("width", Math.max(value > 0 ? 1 : 0, x(value) - margin.left)).attr("fill", key.color)
-        .attr("data-key", key.key).attr("data-value", value)
-        .append("title").text(`${row.label} · ${key.name}: ${format(value)}`);
+      group
+        .append("rect")
+        .attr("x", margin.left)
+        .attr("y", y + 0.5)
+        .attr("height", barHeight - 1)
+        .attr("width", Math.max(value > 0 ? 1 : 0, x(value) - margin.left))
+        .attr("fill", key.color)
+        .attr("data-key", key.key)
+        .attr("data-value", value)
+        .append("title")
+        .text(`${row.label} · ${key.name}: ${format(value)}`);
       if (value === 0 && integer) return; // a zero-width bar needs no label: the axis says 0
-      group.append("text").attr("class", "bar-value").attr("x", x(value) + 4).attr("y", y + barHeight / 2)
-        .attr("dy", "0.35em").text(format(value));
+      group
+        .append("text")
+        .attr("class", "bar-value")
+        .attr("x", x(value) + 4)
+        .attr("y", y + barHeight / 2)
+        .attr("dy", "0.35em")
+        .text(format(value));
     });
     if (integer && keys.every((key) => !row.values[key.key])) {
-      group.append("text").attr("class", "bar-value muted").attr("x", margin.left + 4)
-        .attr("y", top + (keys.length * barHeight) / 2).attr("dy", "0.35em").text("none");
+      group
+        .append("text")
+        .attr("class", "bar-value muted")
+        .attr("x", margin.left + 4)
+        .attr("y", top + (keys.length * barHeight) / 2)
+        .attr("dy", "0.35em")
+        .text("none");
     }
   });
   host.dataset.bars = String(bars);

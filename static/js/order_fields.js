@@ -1,7 +1,7 @@
 // The order fields the dashboard's forms and the compare page share: the workflow picker, the fault
 // policy for every step and the errors shown next to each field.
 
-import { apiGet } from "./api.js";
+import { apiGet } from "./http.js";
 import { el, clear } from "./dom.js";
 
 /** Fill the "Workflow" selects with the designs an order can start (the default stays selected); how many. */
@@ -12,7 +12,10 @@ export async function workflowsLoad(selects) {
     for (const select of selects) {
       const current = select.value;
       clear(select);
-      for (const design of data.results) select.append(el("option", { value: design.slug, text: `${design.name} (${design.slug}, v${design.latest_version})` }));
+      for (const design of data.results)
+        select.append(
+          el("option", { value: design.slug, text: `${design.name} (${design.slug}, v${design.latest_version})` }),
+        );
       if ([...select.options].some((option) => option.value === current)) select.value = current;
     }
     return data.results.length;
@@ -29,13 +32,15 @@ export function policyValues(data) {
   const probability = text("failure_probability");
   if (probability !== "") {
     const value = Number(probability);
-    if (!Number.isFinite(value) || value < 0 || value > 1) return { error: "Failure probability: a number from 0 to 1." };
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      return { error: "Failure probability: a number from 0 to 1." };
     settings.failure_probability = value;
   }
   const [low, high] = [text("latency_low"), text("latency_high")];
   if (low !== "" || high !== "") {
     const range = [Number(low === "" ? high : low), Number(high === "" ? low : high)];
-    if (!range.every((ms) => Number.isInteger(ms) && ms >= 0) || range[0] > range[1]) return { error: "Latency: whole milliseconds, low <= high." };
+    if (!range.every((ms) => Number.isInteger(ms) && ms >= 0) || range[0] > range[1])
+      return { error: "Latency: whole milliseconds, low <= high." };
     settings.latency_ms = range;
   }
   return { policy: Object.keys(settings).length ? { "*": settings } : null };

@@ -3,12 +3,12 @@
 // Order matters for "nothing missing": subscribe first, then fetch the run, then apply records as
 // they come; a gap in `seq`, a reconnect or a quiet spell makes the store fetch what it lacks.
 
-import { LiveSocket } from "./live.js";
+import { LiveSocket, liveStatusShow } from "./live.js";
 import { LiveRun } from "./live_run.js";
 import { DesignGraph } from "./design_graph.js";
 import { showDetails } from "./details.js";
 import { Replay } from "./replay.js";
-import { el, formatClock, formatMs } from "./dom.js";
+import { el, formatClock, formatMs, testHooksExpose } from "./dom.js";
 
 const root = document.getElementById("run-page");
 const runId = root.dataset.runId;
@@ -129,11 +129,7 @@ replayBar.scrubber.addEventListener("input", () => replay.seek(Number(replayBar.
 
 const socket = new LiveSocket(`/ws/runs/${runId}/`, {
   onEvents: (events) => view.receive(events),
-  onStatus: (status) => {
-    liveBadge.dataset.state = status;
-    liveBadge.textContent = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" }[status];
-    root.dataset.live = status;
-  },
+  onStatus: (status) => liveStatusShow(liveBadge, root, status),
   onOpen: (reconnect) => {
     if (view.store.loaded) view.store.fill(reconnect ? "reconnect" : "subscribed");
   },
@@ -143,7 +139,9 @@ document.getElementById("fit").addEventListener("click", () => view.timeline.fit
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
-    document.head.append(el("script", { src, onload: resolve, onerror: () => reject(new Error(`could not load ${src}`)) }));
+    document.head.append(
+      el("script", { src, onload: resolve, onerror: () => reject(new Error(`could not load ${src}`)) }),
+    );
   });
 }
 
@@ -184,7 +182,7 @@ async function start() {
   drawDesignGraph().catch((error) => root.append(el("p", { class: "error", text: error.message })));
 }
 
-window.wfv = {
+testHooksExpose({
   view,
   socket,
   get replay() {
@@ -193,5 +191,5 @@ window.wfv = {
   get graph() {
     return graph;
   },
-};
+});
 start();

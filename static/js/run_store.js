@@ -4,7 +4,7 @@
 // once). The store keeps them by `seq`, ignores duplicates, and when a sequence number is skipped,
 // the socket reconnects, or the run goes quiet before its end, it fetches `?after_seq=` what it lacks.
 
-import { apiGet } from "./api.js";
+import { apiGet } from "./http.js";
 
 const FINAL = new Set(["succeeded", "failed", "compensated", "cancelled"]);
 const GAP_WAIT_MS = 150; // a batch from another worker may still be on its way
@@ -105,7 +105,8 @@ export class RunStore {
           this.summary = { ...this.summary, ...summary };
           const added = this.add(events, "backfill");
           if (!added) this.onChange(this); // the status may have changed
-        } catch (error) {
+        } catch {
+          // a failed fetch is tried again, a little later each time
           failures += 1;
           if (failures > 5) break;
           this._again = true;

@@ -1,7 +1,7 @@
 // Recent runs on the dashboard, kept current from the all-runs websocket; refetched after a
 // reconnect or when a run's sequence numbers show that records were lost on the way.
 
-import { apiGet } from "./api.js";
+import { apiGet } from "./http.js";
 import { el, clear, formatClock, formatMs, shortId } from "./dom.js";
 import { isFinal } from "./run_store.js";
 
@@ -44,7 +44,15 @@ export class RunsList {
           missed = missed || event.seq > 1;
           continue;
         }
-        run = { run_id: event.run_id, pattern: event.payload.pattern, workflow: event.payload.design, status: "running", created_at: event.at, finished_at: null, lastSeq: 0 };
+        run = {
+          run_id: event.run_id,
+          pattern: event.payload.pattern,
+          workflow: event.payload.design,
+          status: "running",
+          created_at: event.at,
+          finished_at: null,
+          lastSeq: 0,
+        };
         this.runs.set(event.run_id, run);
         this.total = (this.total || 0) + 1;
       }
@@ -59,7 +67,9 @@ export class RunsList {
     }
     if (missed && Date.now() - (this.lastRefetch || 0) > REFETCH_GAP_MS) this.refetch();
     if (this.runs.size > KEPT) {
-      const oldest = [...this.runs.values()].sort((a, b) => a.created_at.localeCompare(b.created_at)).slice(0, this.runs.size - KEPT);
+      const oldest = [...this.runs.values()]
+        .sort((a, b) => a.created_at.localeCompare(b.created_at))
+        .slice(0, this.runs.size - KEPT);
       oldest.forEach((run) => this.runs.delete(run.run_id));
     }
     this.scheduleRender();
@@ -91,7 +101,8 @@ export class RunsList {
         ),
       );
     }
-    if (!shown.length) this.tbody.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No runs yet: place an order." })));
+    if (!shown.length)
+      this.tbody.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No runs yet: place an order." })));
     this.tbody.closest("table").dataset.count = String(shown.length);
   }
 }

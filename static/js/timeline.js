@@ -33,7 +33,13 @@ const WAIT_COLORS = {
   compensating: "#dccdf2",
   compensated: "#dccdf2",
 };
-export const MESSAGE_COLORS = { command: "#2f6fd6", reply: "#23915a", event: "#c0760f", publish: "#8c5209", compensate: "#8a55d0" };
+export const MESSAGE_COLORS = {
+  command: "#2f6fd6",
+  reply: "#23915a",
+  event: "#c0760f",
+  publish: "#8c5209",
+  compensate: "#8a55d0",
+};
 const MARKER_COLORS = {
   "run.started": "#1f2430",
   "coordinator.decided": "#4b3fb5",
@@ -160,7 +166,10 @@ export class Timeline {
   visibleDomain() {
     if (!this.model && !this.frozen) return null;
     const width = Math.max(320, this.container.clientWidth);
-    const base = d3.scaleLinear().domain(this.domain()).range([this.gutter + 6, width - 10]);
+    const base = d3
+      .scaleLinear()
+      .domain(this.domain())
+      .range([this.gutter + 6, width - 10]);
     return this.transform.rescaleX(base).domain();
   }
 
@@ -173,7 +182,8 @@ export class Timeline {
     if (this.span) return [-this.span * 1.03 * 0.015, this.span * 1.03]; // as the finished run's own fit
     const end = Math.max(this.model ? this.model.tMax : 0, this.running ? this.nowRel : 0, 50);
     const auto = this._auto;
-    const fits = auto && auto.running === this.running && auto.model === this.model.id && end <= auto.end && end > auto.end * 0.6;
+    const fits =
+      auto && auto.running === this.running && auto.model === this.model.id && end <= auto.end && end > auto.end * 0.6;
     if (!fits) {
       const room = this.running ? 1.25 : auto && auto.model === this.model.id && end > auto.end ? 1.15 : 1.03;
       this._auto = { end: end * room, running: this.running, model: this.model.id };
@@ -209,7 +219,10 @@ export class Timeline {
     const height = y + 2;
     this._size(width, height);
     const domain = this.domain();
-    const base = d3.scaleLinear().domain(domain).range([this.gutter + 6, width - 10]);
+    const base = d3
+      .scaleLinear()
+      .domain(domain)
+      .range([this.gutter + 6, width - 10]);
     const x = this.transform.rescaleX(base);
     this.x = x;
     const rowY = (laneId, row) => {
@@ -220,7 +233,9 @@ export class Timeline {
     };
     const dpr = this._dpr;
     const lanesKey = model.lanes.map((lane) => `${lane.id}:${lane.rows}:${lane.active ? 1 : 0}`).join(",");
-    const key = [model.id, width, height, dpr, domain[0], domain[1], this.transform.k, this.transform.x, lanesKey].join("|");
+    const key = [model.id, width, height, dpr, domain[0], domain[1], this.transform.k, this.transform.x, lanesKey].join(
+      "|",
+    );
     let cache = this._cache;
     if (!cache || cache.key !== key) {
       const canvas = cache ? cache.canvas : document.createElement("canvas");
@@ -244,7 +259,11 @@ export class Timeline {
       return index;
     };
     const bars = settled(model.bars, cache.bars, (bar) => bar.endAt !== null);
-    const arrows = settled(model.arrows, cache.arrows, (arrow) => arrow.receivedAt !== null || arrow.endedAt !== undefined);
+    const arrows = settled(
+      model.arrows,
+      cache.arrows,
+      (arrow) => arrow.receivedAt !== null || arrow.endedAt !== undefined,
+    );
     const markers = model.markers.length;
     if (bars > cache.bars || arrows > cache.arrows || markers > cache.markers) {
       clip(cache.ctx);
@@ -290,7 +309,8 @@ export class Timeline {
     if (!hit) return;
     ctx.strokeStyle = "#111";
     ctx.lineWidth = 2;
-    if (hit.type === "bar" || hit.type === "backlog") ctx.strokeRect(hit.x0 - 1, hit.y0 - 1, hit.x1 - hit.x0 + 2, hit.y1 - hit.y0 + 2);
+    if (hit.type === "bar" || hit.type === "backlog")
+      ctx.strokeRect(hit.x0 - 1, hit.y0 - 1, hit.x1 - hit.x0 + 2, hit.y1 - hit.y0 + 2);
     else if (hit.type === "marker") ctx.strokeRect(hit.x - 7, hit.y - 7, 14, 14);
     else {
       ctx.lineWidth = 2.5;
@@ -383,7 +403,12 @@ export class Timeline {
     ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
     ctx.fillStyle = "#1f2430";
     for (const [bar, lx, ly, room] of labels) {
-      const text = bar.kind === "compensation" ? `↺ ${bar.stepId}` : bar.attempt > 1 ? `${bar.stepId} #${bar.attempt}` : bar.stepId;
+      const text =
+        bar.kind === "compensation"
+          ? `↺ ${bar.stepId}`
+          : bar.attempt > 1
+            ? `${bar.stepId} #${bar.attempt}`
+            : bar.stepId;
       const chars = Math.floor(room / 6);
       if (chars < 3) continue;
       const label = text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
@@ -492,7 +517,15 @@ export class Timeline {
           labelEnd = Math.max(x1 + 7, lx + textWidth);
         }
       }
-      hits.push({ type: "backlog", item: backlog, x0: x0 - 2, x1: Math.max(x1 + 7, labelEnd), y0: lane.top, y1: lane.top + 13, signX: x1 });
+      hits.push({
+        type: "backlog",
+        item: backlog,
+        x0: x0 - 2,
+        x1: Math.max(x1 + 7, labelEnd),
+        y0: lane.top,
+        y1: lane.top + 13,
+        signX: x1,
+      });
     }
   }
 
@@ -643,5 +676,9 @@ export function describe(hit) {
       "click for payload",
     ];
   }
-  return [`${item.kind}${item.stepId ? ` · ${item.stepId}` : ""}`, `${item.lane} · #${item.event.seq}`, "click for payload"];
+  return [
+    `${item.kind}${item.stepId ? ` · ${item.stepId}` : ""}`,
+    `${item.lane} · #${item.event.seq}`,
+    "click for payload",
+  ];
 }

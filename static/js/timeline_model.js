@@ -8,7 +8,14 @@
 
 export const SERVICE_LANES = ["orders", "notifications", "sellers", "logistics"];
 const LANE_ORDER = [...SERVICE_LANES, "bus", "engine"];
-const LANE_LABELS = { orders: "Orders", notifications: "Notifications", sellers: "Sellers", logistics: "Logistics", bus: "Event bus", engine: "Engine" };
+const LANE_LABELS = {
+  orders: "Orders",
+  notifications: "Notifications",
+  sellers: "Sellers",
+  logistics: "Logistics",
+  bus: "Event bus",
+  engine: "Engine",
+};
 const MAX_ROWS = 6;
 // A service "falls behind" when one of this run's messages waits in its queue longer than
 // max(BACKLOG_FLOOR_MS, BACKLOG_FACTOR × the median queue wait of the run's messages to the other
@@ -80,7 +87,12 @@ export class TimelineModel {
     if (!this._lanes) {
       this._lanes = [...this.laneIds]
         .sort((a, b) => (LANE_ORDER.indexOf(a) + 1 || 99) - (LANE_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b))
-        .map((id) => ({ id, label: laneLabel(id), rows: Math.max(1, (this.rowEnds.get(id) || []).length), active: this.active.has(id) }));
+        .map((id) => ({
+          id,
+          label: laneLabel(id),
+          rows: Math.max(1, (this.rowEnds.get(id) || []).length),
+          active: this.active.has(id),
+        }));
     }
     return this._lanes;
   }
@@ -106,9 +118,20 @@ export class TimelineModel {
     this._lane(event.service);
     if (kind === "message.sent") {
       const message = {
-        id: event.message_id, type: event.message_type, kind: payload.kind || "message", from: event.service,
-        to: payload.to, sentAt: t, receivedAt: null, by: null, attempt: payload.attempt || 1, stepId,
-        body: payload.body, sent: event, received: null, dueAt: t + (payload.delay_s || 0) * 1000,
+        id: event.message_id,
+        type: event.message_type,
+        kind: payload.kind || "message",
+        from: event.service,
+        to: payload.to,
+        sentAt: t,
+        receivedAt: null,
+        by: null,
+        attempt: payload.attempt || 1,
+        stepId,
+        body: payload.body,
+        sent: event,
+        received: null,
+        dueAt: t + (payload.delay_s || 0) * 1000,
       };
       if (event.message_id) this.messages.set(event.message_id, message);
       this.arrows.push(message);
@@ -144,8 +167,19 @@ export class TimelineModel {
       // Publishing hands the event to the bus, which sends one delivery per subscriber.
       this._lane("bus");
       this.arrows.push({
-        id: null, type: payload.type, kind: "publish", from: event.service, to: "bus", sentAt: t, receivedAt: t,
-        by: "bus", attempt: 1, stepId, body: payload, sent: event, received: null,
+        id: null,
+        type: payload.type,
+        kind: "publish",
+        from: event.service,
+        to: "bus",
+        sentAt: t,
+        receivedAt: t,
+        by: "bus",
+        attempt: 1,
+        stepId,
+        body: payload,
+        sent: event,
+        received: null,
       });
     }
     this.markers.push({ t, lane: event.service, kind, stepId, event });
@@ -167,7 +201,8 @@ export class TimelineModel {
     this.stepVersion += 1;
     const compensation = kind === "step.compensating" || kind === "step.compensated" || payload.compensation === true;
     // As the engine: a timeout or a compensation's retry leaves the step's status as it was.
-    if (kind !== "step.timed_out" && !(compensation && kind === "step.retried")) this.stepStatus[stepId] = STEP_STATUS[kind];
+    if (kind !== "step.timed_out" && !(compensation && kind === "step.retried"))
+      this.stepStatus[stepId] = STEP_STATUS[kind];
     const key = compensation ? `${stepId}~c` : stepId;
     const base = { lane, stepId, kind: compensation ? "compensation" : "step" };
     if (kind === "step.queued") {
@@ -204,7 +239,11 @@ export class TimelineModel {
     }
     const status = FINAL_STEP[kind];
     if (this.open.has(key)) {
-      Object.assign(this._close(key, t, status, event), { result: payload.result, error: payload.error, ms: payload.ms });
+      Object.assign(this._close(key, t, status, event), {
+        result: payload.result,
+        error: payload.error,
+        ms: payload.ms,
+      });
       return true;
     }
     const previous = this.latest.get(key);
@@ -215,7 +254,11 @@ export class TimelineModel {
     }
     if (kind === "step.succeeded" || kind === "step.compensated") {
       this._open(key, { ...base, queuedAt: t, startedAt: t });
-      Object.assign(this._close(key, t, status, event), { result: payload.result, error: payload.error, ms: payload.ms });
+      Object.assign(this._close(key, t, status, event), {
+        result: payload.result,
+        error: payload.error,
+        ms: payload.ms,
+      });
       return true;
     }
     return false;
@@ -317,7 +360,11 @@ export class TimelineModel {
       }
     }
     for (const episode of list) {
-      Object.assign(episode, { t: episode.to, waiting: this._mostWaiting(episode, nowRel), ...limits.get(episode.lane) });
+      Object.assign(episode, {
+        t: episode.to,
+        waiting: this._mostWaiting(episode, nowRel),
+        ...limits.get(episode.lane),
+      });
     }
     list.sort((a, b) => a.from - b.from);
     this._backlogs = { key, list };
@@ -352,7 +399,8 @@ export class TimelineModel {
     const byStep = {};
     for (const bar of this.bars) {
       if (bar.kind !== "step") continue;
-      const timing = byStep[bar.stepId] || (byStep[bar.stepId] = { from: bar.queuedAt, to: null, wait: 0, ran: 0, attempts: 0 });
+      const timing =
+        byStep[bar.stepId] || (byStep[bar.stepId] = { from: bar.queuedAt, to: null, wait: 0, ran: 0, attempts: 0 });
       timing.attempts += 1;
       timing.to = bar.endAt;
       const started = bar.startedAt ?? bar.endAt;

@@ -41,7 +41,7 @@ def test_services_counts_queued_started_and_failed_jobs_per_queue(api):
 
     assert response.status_code == 200
     health = {row["service"]: row for row in response.json()["services"]}
-    assert list(health) == settings.SERVICE_QUEUES
+    assert list(health) == settings.SERVICE_APPS
     assert health["sellers"]["queued"] == 2
     assert health["orders"]["queued"] == 0
     assert set(health["sellers"]) >= {"queued", "started", "failed", "workers"}
@@ -52,7 +52,7 @@ def test_each_service_links_to_its_queue_in_django_rq_and_its_records_in_the_adm
     staff = Client()
     staff.force_login(admin_user)
 
-    for service in settings.SERVICE_QUEUES:
+    for service in settings.SERVICE_APPS:
         links = health[service]["links"]
         queue_page = staff.get(links["queue"])
         assert queue_page.status_code == 200

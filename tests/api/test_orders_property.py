@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orders.models import Order
-from workflowviz.engine.designs import DEFAULT_DESIGN
+from orders.services import DEFAULT_DESIGN
 from workflowviz.web.demo import PRODUCTS
 
 SKUS = [sku for sku, *_ in PRODUCTS]

@@ -10,8 +10,8 @@ from django.urls import resolve
 from orders.models import Product
 from orders.services import order_place
 from tests.engine.drain import drain_until_final
+from workflowviz.api.orders import OPTIONAL_ORDER_FIELDS, ORDER_FIELDS
 from workflowviz.api.tokens import token_issue
-from workflowviz.api.views import OPTIONAL_ORDER_FIELDS, ORDER_FIELDS
 from workflowviz.engine.models import EventRecord, Run, RunStatus
 from workflowviz.web.demo import DEMO_STOCK, PRODUCTS
 
@@ -71,6 +71,7 @@ def test_a_run_summary_names_its_order_and_design(api, runs):
         "run_id": runs[0],
         "pattern": "orchestration",
         "status": "succeeded",
+        "result": "",  # the end the run reached, for designs with ends
         "workflow": "order-fulfilment",
         "workflow_version": run.design_version,
         "order_id": run.order_id,

@@ -8,9 +8,9 @@ import pytest
 import redis
 from django.conf import settings
 
+from bench.browser_render import CHROMIUM, browser_launch
 from tests.conftest import database_url
 from workflowviz.processes import ProcessGroup, free_port, system_argvs, wait_for_port
-from workflowviz.web.render_bench import CHROMIUM, browser_launch
 
 ADMIN_PASSWORD = "correct-horse-battery"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -77,7 +77,7 @@ def lossy_web_url(django_db_setup):
         }
     )
     port = free_port()
-    for name, argv in system_argvs(port=port).items():
+    for name, argv in system_argvs(queues=settings.SERVICE_APPS, port=port).items():
         if name != "reconciler":
             group.start(name, argv)
     client = redis.Redis.from_url(lossy_redis)

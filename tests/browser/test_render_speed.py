@@ -1,7 +1,7 @@
 """Speed: the first render of a timeline holding 5,000 event records, and live appends on top of it."""
 
+from bench.browser_render import live_append_measure, login, synthetic_run_create, timeline_first_render
 from tests.browser.conftest import ADMIN_PASSWORD, BROWSER_TEST
-from workflowviz.web.render_bench import live_append_measure, login, synthetic_run_create, timeline_first_render
 
 pytestmark = BROWSER_TEST
 RECORDS = 5000

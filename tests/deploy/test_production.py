@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workflowviz.processes import SERVICE_QUEUES
+from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -50,9 +50,7 @@ def test_procfile_runs_every_service_queue_and_the_reconciler():
     lines = [line for line in (BASE_DIR / "Procfile").read_text().splitlines() if line and not line.startswith("#")]
     processes = dict(line.split(": ", 1) for line in lines)
     assert processes["web"].startswith("daphne ")
-    for queue in SERVICE_QUEUES:
-        command = processes[f"worker_{queue}"]
-        assert f"rqworker {queue} " in command
-        assert "rq.serializers.JSONSerializer" in command
-        assert "workflowviz.engine.worker.ServiceWorker" in command
+    for queue in settings.SERVICE_APPS:
+        assert processes[f"worker_{queue}"].endswith(f"run_worker {queue}")
+    assert "run_workers --declared" in processes["workers_declared"]  # services declared in the browser
     assert "run_reconciler" in processes["reconciler"]

@@ -17,11 +17,12 @@ from orders.services import order_place
 from rewards.models import PointsEntry
 from tests.conftest import runs_wait_final
 from workflowviz.contracts import OrderPlaced
-from workflowviz.designer import logins
 from workflowviz.designer.services import design_create
 from workflowviz.designer.validation import design_problems
 from workflowviz.engine.models import EventRecord, Run, RunStatus, StepState
 from workflowviz.engine.registry import action_get
+from workflowviz.signin import services as logins
+from workflowviz.signin.selectors import login_state
 
 pytestmark = [pytest.mark.system]
 PATTERNS = ["orchestration", "choreography"]
@@ -41,7 +42,7 @@ _slugs = itertools.count(1)
 def test_the_random_designs_use_actions_that_need_only_the_trigger():
     trigger = set(OrderPlaced.field_names())
     for key in TRIGGER_ONLY_ACTIONS:
-        assert set(action_get(key).command.field_names()) <= trigger, key
+        assert set(action_get(key).inputs) <= trigger, key
     assert len({key.split(".")[0] for key in TRIGGER_ONLY_ACTIONS}) == 4
 
 
@@ -139,16 +140,16 @@ def test_login_otp_sends_a_code_then_verifies_the_code_the_user_enters(system, t
         lambda: Email.objects.filter(kind=EmailKind.LOGIN_CODE, to="ann@example.com").first(), what="the code email"
     )
     code = re.search(r"\b(\d{6})\b", email.subject).group(1)
-    assert logins.login_state(str(run.id))["status"] in ("code_sent", "sending")
+    assert login_state(str(run.id))["status"] in ("code_sent", "sending")
 
     wrong = "000000" if code != "000000" else "111111"
     logins.login_code_submit(login_id=str(run.id), code=wrong)
-    _wait_for(lambda: logins.login_state(str(run.id))["status"] == "wrong_code", what="the wrong code refused")
+    _wait_for(lambda: login_state(str(run.id))["status"] == "wrong_code", what="the wrong code refused")
     logins.login_code_submit(login_id=str(run.id), code=code)
     [finished] = runs_wait_final([run.id], timeout=30)
 
     assert finished.status == RunStatus.SUCCEEDED
-    assert logins.login_state(str(run.id))["status"] == "signed_in"
+    assert login_state(str(run.id))["status"] == "signed_in"
     assert_every_step_once_after_its_dependencies(finished)
     checks = EventRecord.objects.filter(run=finished, step_id="verify_code", kind="step.retried")
     assert any("LoginCodeWrong" in str(e.payload.get("error")) for e in checks)

@@ -5,8 +5,9 @@ import json
 import pytest
 
 from tests.designer.factories import design
+from workflowviz.api.body import BadJson, json_parse
 from workflowviz.designer.models import Design
-from workflowviz.designer.schema import DESIGN_SCHEMA, MAX_DESIGN_BYTES, BadJson, json_parse
+from workflowviz.designer.schema import DESIGN_SCHEMA, MAX_DESIGN_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -109,13 +110,13 @@ def test_export_then_import_gives_the_same_design(api):
     ids=["brackets inside a string", "escaped quote then brackets"],
 )
 def test_brackets_inside_strings_do_not_count_as_nesting(raw):
-    assert isinstance(json_parse(raw), dict)
+    assert isinstance(json_parse(raw, limit=MAX_DESIGN_BYTES), dict)
 
 
 def test_json_parse_refuses_what_it_should():
     for raw in ["[" * 13 + "]" * 13, '{"a": NaN}', '{"a": 1, "a": 2}', b"\xff", "x" * (MAX_DESIGN_BYTES + 1)]:
         with pytest.raises(BadJson):
-            json_parse(raw)
+            json_parse(raw, limit=MAX_DESIGN_BYTES)
 
 
 def test_the_published_schema_uses_only_the_keywords_the_validator_checks():

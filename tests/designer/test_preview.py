@@ -1,9 +1,14 @@
 """Other views of a design: the message flow of each pattern, Mermaid text, the diff of two versions."""
 
+import pytest
+
 from tests.designer.factories import design, step
 from workflowviz.designer.builtins import RECOMMENDATIONS
 from workflowviz.designer.preview import design_diff, flow_preview, mermaid
 from workflowviz.engine.registry import actions_all
+
+# The catalogue includes services declared in the browser (in the database).
+pytestmark = pytest.mark.django_db
 
 
 def actions():

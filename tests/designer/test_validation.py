@@ -11,6 +11,9 @@ PREPARE = "sellers.prepare_shipment"
 ASSIGN = "logistics.assign_delivery_partner"
 SHIPPED = "notifications.send_shipped_email"
 
+# The catalogue a design is checked against includes services declared in the browser (in the database).
+pytestmark = pytest.mark.django_db
+
 
 def check(*steps, **fields):
     return design_problems(design(steps=list(steps), **fields))

@@ -87,14 +87,14 @@ def test_saving_refuses_an_invalid_design():
 
 
 def test_the_graph_has_the_trigger_and_each_steps_full_policy_with_its_compensation():
-    graph = design_graph(design_get("order-fulfilment"))
+    graph = design_graph(design_get("order-fulfilment")).to_json()
     assert graph["trigger"] == "OrderPlaced"
     confirm = graph["steps"][0]
     assert confirm["policy"]["compensation"] == "notifications.send_order_cancellation"
     assert confirm["policy"]["max_attempts"] == 3 and confirm["policy"]["latency_ms"] == [50, 250]
     assert graph["steps"][3]["policy"]["compensation"] == ""  # the shipped email undoes nothing
     overridden = design(steps=[{"id": "a", "action": "sellers.prepare_shipment", "policy": {"compensation": ""}}])
-    assert design_graph(overridden)["steps"][0]["policy"]["compensation"] == ""
+    assert design_graph(overridden).to_json()["steps"][0]["policy"]["compensation"] == ""
 
 
 def test_orders_can_only_start_designs_that_start_with_an_order(catalogue):

@@ -14,9 +14,9 @@ from django.utils import timezone
 from orders.services import order_place
 from workflowviz.engine.delivery import deliver
 from workflowviz.engine.models import EventRecord, OutboxMessage, Run
-from workflowviz.engine.orchestration import commands_time_out
 from workflowviz.engine.replay import ReplayGap, RunReplayed, replay, state_of_rows
 from workflowviz.engine.selectors import run_detail_json
+from workflowviz.engine.timeouts import commands_time_out
 
 from .drain import deliver_all_again, drain, drain_until_final
 

@@ -127,7 +127,7 @@ def test_service_down_choreography_continues_orchestration_waits_or_compensates(
 
 def test_deliver_twice_has_one_effect(system, demo, report):
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for service in settings.SERVICE_QUEUES:
+    for service in settings.SERVICE_APPS:
         deliver_twice_set(client, service=service, count=1000)
     orders = place_many(10, "orchestration") + place_many(10, "choreography")
 

@@ -93,12 +93,12 @@ def test_replay_rebuilds_runs_that_failed_and_compensated(pattern, system, demo)
 def test_replay_rebuilds_runs_whose_messages_were_delivered_twice(pattern, system, demo):
     client = redis.Redis.from_url(settings.REDIS_URL)
     try:
-        for service in settings.SERVICE_QUEUES:
+        for service in settings.SERVICE_APPS:
             deliver_twice_set(client, service=service, count=1000)
         orders = place(pattern, LATENCY, 3)
         states = finish_and_replay(orders)
     finally:
-        for service in settings.SERVICE_QUEUES:
+        for service in settings.SERVICE_APPS:
             deliver_twice_set(client, service=service, count=0)
         client.close()
     assert {state.status for state in states} == {RunStatus.SUCCEEDED}

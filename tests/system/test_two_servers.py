@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 import websockets
+from django.conf import settings
 from django.test import Client
 
 from workflowviz.api.tokens import token_issue
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.system]
 def second_server(system):
     """A second daphne beside the first (web_url), each its own process."""
     port = free_port()
-    process = system.start("web-second", system_argvs(port=port)["web"])
+    process = system.start("web-second", system_argvs(queues=settings.SERVICE_APPS, port=port)["web"])
     wait_for_port("127.0.0.1", port, process=process, what="second daphne")
     yield f"127.0.0.1:{port}"
     process.terminate()

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +14,11 @@ from .tokens import token_user
 
 def error_response(status: int, errors: dict[str, str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
+
+
+def invalid_response(error: ValidationError) -> JsonResponse:
+    """A 422 with a service function's reasons, field by field."""
+    return error_response(422, {field: " ".join(messages) for field, messages in error.message_dict.items()})
 
 
 def _csrf_failure(request):

@@ -1,71 +1,43 @@
-"""The HTTP API the dashboard needs: service health, bursts of orders, and the status of many runs."""
+"""What the dashboard needs besides runs: bursts of orders, and the status of many runs at once."""
 
-import json
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.utils import timezone
-from redis.exceptions import RedisError
 
-from workflowviz.engine.designs import DEFAULT_DESIGN
+from orders.bursts import BOTH, MAX_BURST_CHUNK, burst_place
+from orders.services import DEFAULT_DESIGN
+from workflowviz.engine.design import MAX_LATENCY_MS
 from workflowviz.engine.models import Pattern
+from workflowviz.engine.selectors import run_statuses
 from workflowviz.roles import VIEWER
-from workflowviz.web.selectors import run_statuses, service_health
-from workflowviz.web.services import BOTH, MAX_BURST_CHUNK, burst_place
+from workflowviz.values import is_whole
 
-from .auth import api_view, error_response
-from .views import invalid_response, json_fields
+from .auth import api_view, error_response, invalid_response
+from .body import json_fields, json_object
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
 OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms", "workflow", "policy"}
 BURST_PATTERNS = [*Pattern.values, BOTH]
-MAX_LATENCY_MS = 10_000
 MAX_OFFSET = 1_000_000
 MAX_STATUS_IDS = 1000
 MAX_STATUS_BODY_BYTES = 64 * 1024  # 1,000 quoted run ids are about 40 KB
 
 
-def _json_object(request, limit: int) -> tuple[dict | None, JsonResponse | None]:
-    if len(request.body) > limit:
-        return None, error_response(413, {"body": f"At most {limit} bytes."})
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
-        return None, error_response(400, {"body": f"Malformed JSON: {error}"})
-    if not isinstance(data, dict):
-        return None, error_response(400, {"body": "Send a JSON object."})
-    return data, None
-
-
-def _whole(value, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
-@api_view(["GET"])
-def services(request):
-    """Each service queue's depth, jobs in flight, failed jobs and workers."""
-    try:
-        health = service_health()
-    except RedisError as error:
-        return error_response(503, {"redis": f"Redis does not answer: {type(error).__name__}."})
-    return JsonResponse({"services": health, "checked_at": timezone.now().isoformat()})
-
-
 def _burst_errors(data: dict) -> dict[str, str]:
     """Problems with the fields only a burst has; order_place checks the order's own fields."""
     errors = {}
-    if not _whole(data["count"], 1, MAX_BURST_CHUNK):
+    if not is_whole(data["count"], 1, MAX_BURST_CHUNK):
         errors["count"] = f"Must be a whole number from 1 to {MAX_BURST_CHUNK}; send bigger bursts in chunks."
     if data["pattern"] not in BURST_PATTERNS:
         errors["pattern"] = f"Must be one of: {', '.join(BURST_PATTERNS)}."
-    if "offset" in data and not _whole(data["offset"], 0, MAX_OFFSET):
+    if "offset" in data and not is_whole(data["offset"], 0, MAX_OFFSET):
         errors["offset"] = f"Must be a whole number from 0 to {MAX_OFFSET}."
     latency = data.get("latency_ms")
     if latency is not None and not (
         isinstance(latency, list)
         and len(latency) == 2
-        and all(_whole(value, 0, MAX_LATENCY_MS) for value in latency)
+        and all(is_whole(value, 0, MAX_LATENCY_MS) for value in latency)
         and latency[0] <= latency[1]
     ):
         errors["latency_ms"] = f"Must be null or [low, high], whole milliseconds, 0 <= low <= high <= {MAX_LATENCY_MS}."
@@ -110,7 +82,7 @@ def orders_burst(request):
 @api_view(["POST"], write_role=VIEWER)
 def runs_statuses(request):
     """The status of up to MAX_STATUS_IDS runs (a burst's progress); a POST because the ids are many."""
-    data, problem = _json_object(request, MAX_STATUS_BODY_BYTES)
+    data, problem = json_object(request, limit=MAX_STATUS_BODY_BYTES)
     if problem:
         return problem
     unknown = sorted(data.keys() - {"run_ids"})

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.http import JsonResponse
 
 from workflowviz.engine.faults import deliver_twice_set, faults_summary, service_down_set
+from workflowviz.engine.registry import service_names
 
 from .auth import api_view, error_response
-from .views import json_body
+from .body import json_object
 
 MAX_DELIVER_TWICE = 10_000
 
@@ -21,13 +22,13 @@ def faults(request):
     connection = _redis()
     if request.method == "GET":
         return JsonResponse({"services": faults_summary(connection)})
-    data, problem = json_body(request)
+    data, problem = json_object(request)
     if problem:
         return problem
     errors = {}
     service = data.get("service")
-    if service not in settings.SERVICE_QUEUES:
-        errors["service"] = f"Must be one of: {', '.join(settings.SERVICE_QUEUES)}."
+    if service not in service_names():
+        errors["service"] = f"Must be one of: {', '.join(service_names())}."
     down, twice = data.get("down"), data.get("deliver_twice")
     if down is not None and not isinstance(down, bool):
         errors["down"] = "Must be true or false."

@@ -1,8 +1,12 @@
 """The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json."""
 
+from django.http import JsonResponse
+
 from workflowviz.compare.openapi import comparison_paths
 from workflowviz.designer.openapi import workflow_paths
 from workflowviz.metrics.openapi import metrics_paths
+
+from .openapi_services import DECLARE_SERVICE, START_RUN, services_paths
 
 ERRORS = {
     "type": "object",
@@ -28,7 +32,8 @@ RUN_SUMMARY = {
     "properties": {
         "run_id": {"type": "string", "format": "uuid"},
         "pattern": {"enum": ["orchestration", "choreography"]},
-        "status": {"enum": ["running", "succeeded", "failed", "compensated"]},
+        "status": {"enum": ["running", "compensating", "succeeded", "failed", "compensated"]},
+        "result": {"type": "string", "description": "The end the run reached (its design's word)."},
         "workflow": {"type": "string"},
         "workflow_version": {"type": "integer"},
         "order_id": {"type": ["integer", "null"]},
@@ -90,6 +95,7 @@ def _post(summary, request_schema, responses):
 # The dashboard's endpoints (workflowviz/api/dashboard.py).
 DASHBOARD_PATHS = {
     "/api/services": {
+        "post": DECLARE_SERVICE,
         "get": {
             "summary": "Each service queue: jobs queued, in flight (started), failed, scheduled, and its workers.",
             "responses": {
@@ -97,7 +103,7 @@ DASHBOARD_PATHS = {
                 "401": UNAUTHORIZED,
                 "503": _error("Redis does not answer."),
             },
-        }
+        },
     },
     "/api/orders/burst": _post(
         "Place up to 100 orders at once (send bigger bursts in chunks); pattern 'both' alternates.",
@@ -274,6 +280,7 @@ def openapi_schema() -> dict:
                 },
             },
             "/api/runs": {
+                "post": START_RUN,
                 "get": {
                     "summary": "Runs, newest first.",
                     "parameters": [
@@ -303,7 +310,7 @@ def openapi_schema() -> dict:
                         "401": UNAUTHORIZED,
                         "404": _error("No such page."),
                     },
-                }
+                },
             },
             "/api/runs/{run_id}": {
                 "get": {
@@ -349,5 +356,11 @@ def openapi_schema() -> dict:
             **workflow_paths(),
             **metrics_paths(),
             **comparison_paths(),
+            **services_paths(),
         },
     }
+
+
+def openapi_view(request):
+    """Public, like the design JSON Schema: it documents formats and holds no data."""
+    return JsonResponse(openapi_schema())

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from orders.bursts import BOTH, burst_place
 from orders.models import Product
-from workflowviz.engine.designs import DEFAULT_DESIGN
+from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.faults import faults_summary
-from workflowviz.web.services import BOTH, burst_place
+from workflowviz.values import is_whole
 
 from .models import Comparison, ComparisonRun
 
@@ -27,18 +28,14 @@ def faults_in_force() -> list[dict] | None:
         connection.close()
 
 
-def _is_whole(value, low: int, high: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
 def _check(*, sku, quantity, count, policy) -> None:
     """What order_place does not check: the count, the policy's type, and stock for every order at once."""
     errors = {}
-    if not _is_whole(count, 1, MAX_PER_PATTERN):
+    if not is_whole(count, 1, MAX_PER_PATTERN):
         errors["count"] = f"Must be a whole number from 1 to {MAX_PER_PATTERN} (orders per pattern)."
     if policy is not None and not isinstance(policy, dict):
         errors["policy"] = 'Must be null or an object: {"*" or a step id: {setting: value}}.'
-    if not errors and isinstance(sku, str) and _is_whole(quantity, 1, 10**9):
+    if not errors and isinstance(sku, str) and is_whole(quantity, 1, 10**9):
         stock = Product.objects.filter(sku=sku).values_list("stock", flat=True).first()
         needed = quantity * count * 2
         if stock is not None and stock < needed:

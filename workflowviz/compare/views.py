@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_datetime
 
 from orders.models import Region
 from orders.selectors import product_list
-from workflowviz.engine.designs import DEFAULT_DESIGN
+from orders.services import DEFAULT_DESIGN
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
 from .models import Comparison

@@ -6,39 +6,54 @@ apart from value problems (out of range, too long, bad pattern): the API answers
 """
 
 import json
-import math
 import re
 
-from .builtins import LOGIN_REQUESTED, ORDER_PLACED
+from workflowviz.engine.design import JOINS, MAX_VISITS, POLICY_LIMITS
+from workflowviz.engine.simulation import LATENCY_DISTRIBUTIONS
+
+from .builtins import ORDER_PLACED
 
 MAX_DESIGN_BYTES = 256 * 1024
 MAX_DEPTH = 12
 MAX_STEPS = 50
-TRIGGER_NAMES = [ORDER_PLACED, LOGIN_REQUESTED]
+EVENT_NAME_PATTERN = "^[A-Z][A-Za-z0-9]{1,79}$"
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$", "description": "URL-safe name."}
 STEP_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"}
+EDGE = {
+    "type": "string",
+    "pattern": "^[a-z][a-z0-9_]{0,63}(:[A-Z][A-Za-z0-9]{1,79})?$",
+    "description": 'A step id ("after it, whatever its outcome") or "step:Outcome" ("after it, only on that outcome").',
+}
+EVENT_NAME = {"type": "string", "pattern": EVENT_NAME_PATTERN, "description": "An event's name, in CamelCase."}
 ACTION_KEY = {
     "type": "string",
     "pattern": "^[a-z][a-z0-9_]{0,39}[.][a-z][a-z0-9_]{0,79}$",
     "description": "<service>.<action>, as GET /api/actions lists them.",
 }
-POLICY = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "Omitted settings take the engine's defaults.",
-    "properties": {
-        "max_attempts": {"type": "integer", "minimum": 1, "maximum": 10},
-        "backoff_seconds": {"type": "number", "minimum": 0, "maximum": 60},
-        "timeout_seconds": {"type": "integer", "minimum": 1, "maximum": 3600},
-        "latency_ms": {
+
+
+def _limit(key: str) -> dict:
+    kind, low, high = POLICY_LIMITS[key]
+    if kind is list:
+        item = {"type": "integer", "minimum": low, "maximum": high}
+        return {
             "type": "array",
             "description": "[low, high] simulated work time in milliseconds.",
             "minItems": 2,
             "maxItems": 2,
-            "items": {"type": "integer", "minimum": 0, "maximum": 60000},
-        },
-        "failure_probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "items": item,
+        }
+    return {"type": "integer" if kind is int else "number", "minimum": low, "maximum": high}
+
+
+POLICY = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Omitted settings take the action's, then the engine's defaults.",
+    "properties": {
+        **{key: _limit(key) for key in POLICY_LIMITS},
+        "latency_distribution": {"enum": list(LATENCY_DISTRIBUTIONS)},
         "compensation": {
             "type": "string",
             "pattern": "^([a-z][a-z0-9_]{0,39}[.][a-z][a-z0-9_]{0,79})?$",
@@ -50,11 +65,20 @@ POLICY = {
 STEP = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["id", "action"],
+    "required": ["id"],
+    "description": "A step runs an action; an end step (`end` instead of `action`) ends its branch.",
     "properties": {
         "id": STEP_ID,
         "action": ACTION_KEY,
-        "after": {"type": "array", "maxItems": MAX_STEPS, "uniqueItems": True, "items": STEP_ID},
+        "end": {"type": "string", "maxLength": 120, "description": "The result an end gives the run."},
+        "after": {"type": "array", "maxItems": MAX_STEPS, "uniqueItems": True, "items": EDGE},
+        "join": {"enum": list(JOINS), "description": "With several edges: wait for all, or run on the first."},
+        "max_visits": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_VISITS,
+            "description": "How often the step may run in one run: the bound of a loop through it.",
+        },
         "policy": POLICY,
     },
 }
@@ -70,7 +94,24 @@ DESIGN_SCHEMA = {
         "slug": SLUG,
         "name": {"type": "string", "minLength": 1, "maxLength": 120},
         "description": {"type": "string", "maxLength": 2000},
-        "trigger": {"enum": TRIGGER_NAMES, "default": ORDER_PLACED, "description": "The event that starts a run."},
+        "trigger": {**EVENT_NAME, "default": ORDER_PLACED, "description": "The event that starts a run."},
+        "failure_event": {
+            **EVENT_NAME,
+            "description": "What a choreography publishes when a run fails for good (default from the trigger: "
+            "OrderPlaced → OrderCancelled).",
+        },
+        "coordinator": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9_]{1,39}$",
+            "description": "The service that hosts the coordinator in orchestration (default: the trigger's).",
+        },
+        "services": {
+            "type": "array",
+            "maxItems": 20,
+            "description": "Declared services the design uses, with their actions (export carries them; import "
+            "declares those missing).",
+            "items": {"type": "object"},
+        },
         "version": {"type": "integer", "minimum": 1, "description": "Set on export; ignored on import."},
         "steps": {"type": "array", "minItems": 1, "maxItems": MAX_STEPS, "items": STEP},
     },
@@ -78,73 +119,6 @@ DESIGN_SCHEMA = {
 
 STRUCTURE = "structure"
 VALUE = "value"
-
-
-class BadJson(ValueError):
-    """The body is not a JSON document we are willing to read."""
-
-
-def _reject_constant(name: str):
-    raise BadJson(f"{name} is not a number JSON allows")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadJson(f"number out of range: {text[:20]}")
-    return value
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise BadJson(f"duplicate key {key[:40]!r}")
-        result[key] = value
-    return result
-
-
-def json_depth_exceeds(raw: str, limit: int) -> bool:
-    """Whether brackets nest deeper than `limit` (strings skipped), checked before parsing."""
-    depth = 0
-    in_string = escaped = False
-    for char in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth -= 1
-    return False
-
-
-def json_parse(raw: bytes | str) -> object:
-    """Parse untrusted JSON: bounded size and depth, no NaN/Infinity, no duplicate keys. Raises BadJson."""
-    if len(raw) > MAX_DESIGN_BYTES:
-        raise BadJson(f"larger than {MAX_DESIGN_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError:
-        raise BadJson("not UTF-8") from None
-    if json_depth_exceeds(text, MAX_DEPTH):
-        raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
-    try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant, parse_float=_finite_float
-        )
-    except BadJson:
-        raise
-    except (ValueError, RecursionError) as error:
-        raise BadJson(f"malformed JSON: {str(error)[:200]}") from None
 
 
 def _type_ok(value, expected: str) -> bool:

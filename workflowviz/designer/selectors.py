@@ -2,14 +2,15 @@
 
 from django.db.models import Count, OuterRef, Subquery
 
-from workflowviz.engine.designs import DEFAULT_POLICY, UnknownDesign
+from workflowviz.engine.design import DEFAULT_POLICY, JOINS, MAX_VISITS, POLICY_LIMITS
+from workflowviz.engine.designs import UnknownDesign
 from workflowviz.engine.models import Run
-from workflowviz.engine.registry import actions_all
+from workflowviz.engine.registry import Action, actions_all, services_all, triggers_all
+from workflowviz.engine.simulation import LATENCY_DISTRIBUTIONS
 
 from .builtins import ORDER_PLACED
 from .models import Design, DesignVersion
 from .schema import MAX_STEPS
-from .validation import STARTER_SERVICE, TRIGGERS
 
 
 def design_list(*, trigger: str | None = None) -> list[dict]:
@@ -78,29 +79,42 @@ def version_get(*, slug: str, number: int | None = None) -> DesignVersion:
     return version
 
 
-def _contract_json(contract) -> dict:
-    return {"name": contract.name(), "fields": contract.field_names()}
+def action_json(action: Action) -> dict:
+    first = action.outcomes[0]
+    return {
+        "key": action.key,
+        "service": action.service,
+        "name": action.name,
+        "description": action.description,
+        "modelled": action.modelled,
+        "inputs": list(action.inputs),
+        "outcomes": [{"event": outcome.event, "fields": list(outcome.fields)} for outcome in action.outcomes],
+        "decides": action.decides,
+        # The command and the first outcome, as earlier clients read them.
+        "command": {"name": action.command_name, "fields": [*action.inputs, *action.optional_inputs]},
+        "event": {"name": first.event, "fields": list(first.fields)},
+        "compensation": action.compensation,
+    }
 
 
 def action_catalogue() -> dict:
-    """What the editor's palette offers: every registered action, the triggers, the default policy."""
+    """What the editor's palette offers: every service and action, the events that can start a run,
+    the default policy and the limits."""
     return {
-        "actions": [
-            {
-                "key": action.key,
-                "service": action.service,
-                "name": action.name,
-                "description": action.description,
-                "command": _contract_json(action.command),
-                "event": _contract_json(action.event),
-                "compensation": action.compensation,
-            }
-            for action in actions_all()
+        "services": [
+            {"name": s.name, "label": s.label, "colour": s.colour, "modelled": s.modelled} for s in services_all()
         ],
+        "actions": [action_json(action) for action in actions_all()],
         "triggers": [
-            {"name": name, "service": STARTER_SERVICE, **_contract_json(contract)}
-            for name, contract in TRIGGERS.items()
+            {"name": event.name, "service": event.service, "fields": list(event.fields), "types": event.types}
+            for event in triggers_all()
         ],
         "policy_defaults": {**DEFAULT_POLICY, "compensation": None},
-        "limits": {"steps": MAX_STEPS},
+        "limits": {
+            "steps": MAX_STEPS,
+            "max_visits": MAX_VISITS,
+            "policy": {key: [low, high] for key, (_, low, high) in POLICY_LIMITS.items()},
+        },
+        "joins": list(JOINS),
+        "latency_distributions": list(LATENCY_DISTRIBUTIONS),
     }

@@ -36,22 +36,33 @@ class DesignNotRunnable(UnknownDesign):
 _runnable_versions: set[tuple] = set()
 
 
+def _step_definition(step: dict) -> dict:
+    stored = {"id": step["id"]}
+    if "end" in step and not step.get("action"):
+        stored["end"] = step["end"]
+    else:
+        stored["action"] = step["action"]
+    stored["after"] = list(step.get("after", []))
+    for key in ("join", "max_visits"):
+        if key in step:
+            stored[key] = step[key]
+    if "end" not in stored:
+        stored["policy"] = dict(step.get("policy", {}))
+    return stored
+
+
 def definition_of(design: dict) -> dict:
     """What a version stores: the design without its slug and version number, in a fixed shape."""
-    return {
+    definition = {
         "name": design["name"],
         "description": design.get("description", ""),
         "trigger": design.get("trigger", ORDER_PLACED),
-        "steps": [
-            {
-                "id": step["id"],
-                "action": step["action"],
-                "after": list(step.get("after", [])),
-                "policy": dict(step.get("policy", {})),
-            }
-            for step in design["steps"]
-        ],
     }
+    for key in ("failure_event", "coordinator"):
+        if design.get(key):
+            definition[key] = design[key]
+    definition["steps"] = [_step_definition(step) for step in design["steps"]]
+    return definition
 
 
 def design_json(version: DesignVersion) -> dict:

@@ -1,6 +1,5 @@
-"""The designer's pages: the list of designs, the editor, and the sign-in-with-a-code demo."""
+"""The designer's pages: the list of designs and the editor."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -18,9 +17,3 @@ def designer_index(request):
 @ensure_csrf_cookie
 def designer_editor(request, slug: str = ""):
     return render(request, "designer/editor.html", {"slug": slug})
-
-
-@login_required
-@ensure_csrf_cookie
-def login_try(request):
-    return render(request, "designer/login_try.html")

@@ -2,22 +2,25 @@
 
 from django.core import checks
 
-from .designs import BUILTIN_DESIGNS
-from .registry import actions_all
+from .registry import UnknownAction, action_get, actions_all
 
 
 @checks.register()
-def check_designs_name_known_actions(app_configs=None, **kwargs):
-    known = {action.key for action in actions_all()}
+def check_compensations_are_registered(app_configs=None, **kwargs):
     errors = []
-    for slug, design in BUILTIN_DESIGNS.items():
-        for step in design["steps"]:
-            if step["action"] not in known:
-                errors.append(
-                    checks.Error(
-                        f"Design '{slug}' step '{step['id']}' names unknown action '{step['action']}'.",
-                        hint="Register the action in its service's AppConfig.ready().",
-                        id="workflowviz.E001",
-                    )
+    for action in actions_all():
+        if not action.compensation:
+            continue
+        try:
+            undo = action_get(action.compensation)
+        except UnknownAction:
+            undo = None
+        if undo is None or undo.service != action.service:
+            errors.append(
+                checks.Error(
+                    f"Action '{action.key}' is undone by '{action.compensation}', which its service does not offer.",
+                    hint="Register the compensating action in the same service's AppConfig.ready().",
+                    id="workflowviz.E001",
                 )
+            )
     return errors

@@ -1,134 +1,173 @@
 """Choreography: a design compiled into subscriptions; each service reacts to the events it follows.
 
-A step with no dependencies subscribes to the trigger event (OrderPlaced); any other step to the
-outcome events of its dependencies. A step with several dependencies waits in a join kept by its
-own service until all of them arrived. The publisher never knows who subscribes.
+A step that follows no other step subscribes to the trigger event; any other step to the outcome
+events of the steps it runs after (an edge `pay:PaymentApproved` subscribes only to that outcome). A
+step that joins several events, or runs in a loop, keeps a join in its own service (JoinState) until
+its rule lets it run. The publisher never knows who subscribes.
 
-When a step fails for good, its service publishes OrderCancelled. Every step that can be undone
-subscribes to it; a service that already acted compensates on its own, one that did not simply
-cancels its step.
+When a step fails for good, its service publishes the design's failure event (OrderCancelled,
+BookingCancelled…). Every step that can be undone subscribes to it; a service that already acted
+compensates on its own, one that did not simply cancels its step.
 """
 
 from django.utils import timezone
 
-from workflowviz.contracts import Message, OrderCancelled
-
 from .compensation import compensation_execute, compensation_of
-from .designs import graph_step
-from .lifecycle import run_finish, run_finish_if_done
-from .models import JoinState, MessageKind, OutboxMessage, RunStatus, StepState, StepStatus
-from .steps import message_claim, message_received, step_execute, step_queued, step_status_set
-from .unit import Unit, unit_of_work
+from .design import Design, Edge, Step, graph_of
+from .joins import Verdict, join_arrive
+from .messages import message_claim, message_received, step_queued, step_status_set
+from .models import JoinState, OutboxMessage, StepState
+from .observer import OBSERVER, end_reach, run_finish, run_finish_if_quiet
+from .outbox import Unit, unit_of_work
+from .participant import StepResult, step_execute, step_gave_up_early
+from .vocabulary import Lane, MessageKind, RecordKind, RunStatus, StepStatus
 
-BUS = "bus"
-FAILURE_EVENT = OrderCancelled.name()
-
-
-def subscribers(graph: dict, from_step: str) -> list[dict]:
-    """The steps that react to the outcome of `from_step` ("" is the run's trigger event)."""
-    if not from_step:
-        return [step for step in graph["steps"] if not step["after"]]
-    return [step for step in graph["steps"] if from_step in step["after"]]
-
-
-def failure_subscribers(graph: dict) -> list[dict]:
-    """The steps that react to the failure event: those that can be undone."""
-    return [step for step in graph["steps"] if compensation_of(step)]
+BUS = Lane.BUS
 
 
 def event_publish(
-    unit: Unit, *, source: str, event_type: str, from_step: str, data: dict, targets: list[dict] | None = None
+    unit: Unit,
+    *,
+    source: str,
+    event_type: str,
+    from_step: str,
+    data: dict,
+    targets: list[Step] | None = None,
+    visit: int = 1,
+    failure: bool = False,
 ) -> None:
-    """Publish an event: one delivery per subscribing step, through the bus."""
+    """Publish an event: one delivery per subscribing step, through the bus; ends it reaches are noted."""
+    graph = graph_of(unit.run)
     if targets is None:
-        targets = subscribers(unit.run.graph, from_step)
+        targets = graph.subscribers(from_step, event_type)
+    ends = [step for step in targets if step.is_end]
+    targets = [step for step in targets if not step.is_end]
     now = timezone.now()
-    unit.record(
-        service=source,
-        kind="event.published",
-        step_id=from_step,
-        payload={"type": event_type, "subscribers": [step["id"] for step in targets]},
-        at=now,
-    )
+    published = {"type": event_type, "subscribers": [step.id for step in targets]}
+    if ends:
+        published["ends"] = [step.id for step in ends]
+    unit.record(service=source, kind=RecordKind.EVENT_PUBLISHED, step_id=from_step, payload=published, at=now)
     for step in targets:
         unit.send(
             kind=MessageKind.EVENT,
             type=event_type,
             source=source,
-            target=step["service"],
-            step_id=step["id"],
+            target=step.service,
+            step_id=step.id,
             from_step=from_step,
             payload=data,
             sender=BUS,
         )
-        if event_type != FAILURE_EVENT:
-            step_queued(unit, step, at=now)
+        if not failure:
+            step_queued(unit, step, at=now, visit=_next_visit(unit, step))
+    for end in ends:
+        end_reach(unit, end, lane=OBSERVER, visit=visit)
+
+
+def _next_visit(unit: Unit, step: Step) -> int:
+    """Which run of the step an event asks for, as far as the timeline is concerned (loops)."""
+    if not step.max_visits > 1:
+        return 1
+    visits = StepState.objects.filter(run=unit.run, step_id=step.id).values_list("visits", flat=True).first() or 0
+    return visits + 1
+
+
+class EventWiring:
+    """An event runs its step when the step's join lets it; its outcome is published in turn."""
+
+    def __init__(self, graph: Design):
+        self.graph = graph
+
+    def _joins(self, step: Step) -> bool:
+        return len(step.after) > 1 or step.max_visits > 1 or step.id in self.graph.in_cycle
+
+    def will_run(self, message: OutboxMessage, step: Step) -> bool:
+        if not self._joins(step):
+            return True
+        join = JoinState.objects.filter(run_id=message.run_id, step_id=step.id).first()
+        state = {"arrived": join.received, "visits": join.visits} if join else {}
+        decision = _decide(self.graph, step, message, state)
+        if decision.verdict == Verdict.RUN:
+            message.visit = decision.visit  # what the early "started" record says (the join decides again)
+        return decision.verdict == Verdict.RUN
+
+    def prepare(self, unit: Unit, message: OutboxMessage, step: Step) -> dict | None:
+        if not self._joins(step):
+            return message.payload
+        join, _ = JoinState.objects.get_or_create(run=unit.run, step_id=step.id, defaults={"service": step.service})
+        state = {"arrived": join.received, "visits": join.visits}
+        decision = _decide(self.graph, step, message, state)
+        join.received, join.visits = state["arrived"], state.get("visits", 0)
+        join.data = {**join.data, **message.payload}
+        join.save(update_fields=["received", "visits", "data"])
+        if decision.verdict == Verdict.RUN:
+            message.visit = decision.visit  # this delivery runs the step's n-th time (loops)
+            return join.data
+        if decision.verdict == Verdict.BOUND:
+            step_gave_up_early(unit, message, step, decision.reason)
+            cancel_run(unit, step, decision.reason, join.data)
+        elif decision.verdict == Verdict.WAIT:
+            unit.record(
+                service=step.service,
+                kind=RecordKind.JOIN_WAITING,
+                step_id=step.id,
+                payload={"waiting_for": decision.waiting_for},
+            )
+        else:
+            unit.record(
+                service=step.service, kind=RecordKind.JOIN_IGNORED, step_id=step.id, payload={"reason": decision.reason}
+            )
+        run_finish_if_quiet(unit)
+        return None
+
+    def succeeded(self, unit: Unit, step: Step, result: StepResult) -> None:
+        event_publish(
+            unit,
+            source=step.service,
+            event_type=result.event,
+            from_step=step.id,
+            data={**result.data, **result.output},
+            visit=result.visit,
+        )
+        run_finish_if_quiet(unit)
+
+    def gave_up(self, unit: Unit, step: Step, error: str, message: OutboxMessage) -> None:
+        cancel_run(unit, step, error, message.payload)
+
+
+def _decide(graph: Design, step: Step, message: OutboxMessage, state: dict):
+    edge = graph.edge_into(step, message.from_step, message.type)
+    return join_arrive(step, state, edge or Edge(message.from_step), in_cycle=step.id in graph.in_cycle)
 
 
 def on_event(message: OutboxMessage) -> str:
-    """A subscribing service received an event: act once all the step's dependencies have arrived."""
-    if message.type == FAILURE_EVENT:
+    """A subscribing service received an event: act once the step's join lets it."""
+    graph = graph_of(message.run)
+    if message.type == graph.failure_event:
         return _on_cancelled(message)
-    step = graph_step(message.run.graph, message.step_id)
-
-    def cancel(unit, step, error):
-        _cancel_run(unit, step, error, message.payload)
-
-    if len(step["after"]) <= 1:
-        return step_execute(
-            message, prepare=lambda unit: message.payload, will_run=True, on_success=_publish_outcome, on_failure=cancel
-        )
-    return step_execute(
-        message,
-        prepare=lambda unit: _join_receive(unit, message, step),
-        will_run=_join_would_complete(message, step),
-        on_success=_publish_outcome,
-        on_failure=cancel,
-    )
+    return step_execute(message, EventWiring(graph))
 
 
-def _join_would_complete(message: OutboxMessage, step: dict) -> bool:
-    join = JoinState.objects.filter(run_id=message.run_id, step_id=step["id"]).first()
-    received = set(join.received if join else []) | {message.from_step}
-    return received >= set(step["after"])
-
-
-def _join_receive(unit: Unit, message: OutboxMessage, step: dict) -> dict | None:
-    join, _ = JoinState.objects.get_or_create(run=unit.run, step_id=step["id"], defaults={"service": step["service"]})
-    if message.from_step not in join.received:
-        join.received = [*join.received, message.from_step]
-        join.data = {**join.data, **message.payload}
-        join.save(update_fields=["received", "data"])
-    waiting_for = sorted(set(step["after"]) - set(join.received))
-    if waiting_for:
-        unit.record(
-            service=step["service"], kind="join.waiting", step_id=step["id"], payload={"waiting_for": waiting_for}
-        )
-        return None
-    return join.data
-
-
-def _publish_outcome(unit: Unit, step: dict, event: Message, data: dict) -> None:
-    event_publish(
-        unit, source=step["service"], event_type=event.name(), from_step=step["id"], data={**data, **event.to_data()}
-    )
-    run_finish_if_done(unit)
-
-
-def _cancel_run(unit: Unit, step: dict, error: str, data: dict) -> None:
-    """The failing service tells everyone the order is cancelled; it does not know who listens."""
+def cancel_run(unit: Unit, step: Step, error: str, data: dict) -> None:
+    """The failing service tells everyone the run is cancelled; it does not know who listens."""
+    graph = graph_of(unit.run)
     unit.run.status = RunStatus.COMPENSATING
     unit.run_changed("status")
-    unit.record(service=step["service"], kind="run.compensating", step_id=step["id"], payload={"reason": error[:500]})
-    event = OrderCancelled(order_id=data.get("order_id", unit.run.order_id), failed_step=step["id"], reason=error[:500])
-    targets = [target for target in failure_subscribers(unit.run.graph) if target["id"] != step["id"]]
+    unit.record(
+        service=step.service, kind=RecordKind.RUN_COMPENSATING, step_id=step.id, payload={"reason": error[:500]}
+    )
+    targets = [target for target in graph.steps if compensation_of(target) and target.id != step.id]
+    cancelled = {**data, "failed_step": step.id, "reason": error[:500]}
+    if "order_id" in data or unit.run.order_id is not None:
+        cancelled["order_id"] = data.get("order_id", unit.run.order_id)
     event_publish(
         unit,
-        source=step["service"],
-        event_type=FAILURE_EVENT,
-        from_step=step["id"],
-        data={**data, **event.to_data()},
+        source=step.service,
+        event_type=graph.failure_event,
+        from_step=step.id,
+        data=cancelled,
         targets=targets,
+        failure=True,
     )
     if not targets:
         run_finish(unit, RunStatus.COMPENSATED, reason="nothing to compensate")
@@ -142,20 +181,21 @@ def _on_cancelled(message: OutboxMessage) -> str:
     with unit_of_work(message.run_id) as unit:
         if not message_claim(message):
             return "duplicate"
-        step = graph_step(unit.run.graph, message.step_id)
-        message_received(unit, message, step["service"], received_at)
-        # This service had not acted: it only makes sure it never will for this order.
-        step_status_set(unit, step["id"], StepStatus.CANCELLED)
-        unit.record(service=step["service"], kind="step.cancelled", step_id=step["id"])
+        step = graph_of(unit.run).step(message.step_id)
+        message_received(unit, message, step.service, received_at)
+        # This service had not acted: it only makes sure it never will for this run.
+        step_status_set(unit, step.id, StepStatus.CANCELLED)
+        unit.record(service=step.service, kind=RecordKind.STEP_CANCELLED, step_id=step.id)
         _cancellation_done(unit, "")
     return "cancelled"
 
 
 def _cancellation_done(unit: Unit, error: str) -> None:
-    """The engine observes the end of the cancellation once every subscriber has handled it."""
+    """The observer sees the end of the cancellation once every subscriber has handled it."""
     if error:
         run_finish(unit, RunStatus.FAILED, reason=f"compensation failed: {error}")
         return
-    pending = OutboxMessage.objects.filter(run=unit.run, type=FAILURE_EVENT, processed_at__isnull=True).exists()
+    failure_event = graph_of(unit.run).failure_event
+    pending = OutboxMessage.objects.filter(run=unit.run, type=failure_event, processed_at__isnull=True).exists()
     if not pending and unit.run.status == RunStatus.COMPENSATING:
         run_finish(unit, RunStatus.COMPENSATED, reason="every service that acted compensated")

@@ -5,39 +5,47 @@ from collections.abc import Callable
 from django.db import DatabaseError
 from django.utils import timezone
 
-from workflowviz.contracts import Message
+from .attempts import attempt_failed
+from .design import Design, Step, graph_of
+from .messages import message_claim, message_received, step_status_set
+from .models import OutboxMessage
+from .outbox import Unit, unit_of_work
+from .participant import step_action
+from .registry import ActionCall
+from .vocabulary import RecordKind, StepStatus
 
-from .designs import graph_step
-from .models import OutboxMessage, StepStatus
-from .registry import action_get
-from .steps import message_claim, message_received, message_resend, retry_delay, step_status_set
-from .unit import Unit, unit_of_work
-
-
-def compensation_of(step: dict) -> str:
-    """The action that undoes this step: the step's policy decides, else what its action declares."""
-    if "compensation" in step["policy"]:
-        return step["policy"]["compensation"] or ""
-    return action_get(step["action"]).compensation
+# on_done(unit, step, event name or None, error)
+Done = Callable[[Unit, Step, str | None, str], None]
 
 
-def compensation_execute(message: OutboxMessage, *, on_done: Callable[[Unit, dict, Message | None, str], None]) -> str:
+def compensation_of(step: Step) -> str:
+    """The action that undoes this step ("" for none); the run's copy of the design holds it."""
+    return "" if step.is_end else step.policy.compensation
+
+
+def compensation_action(graph: Design, step: Step):
+    return step_action(graph, Step(id=step.id, action=compensation_of(step), service=step.service))
+
+
+def compensation_execute(message: OutboxMessage, *, on_done: Done) -> str:
     """Run the compensation action of the message's step once; `on_done(unit, step, event, error)` follows."""
-    step = graph_step(message.run.graph, message.step_id)
+    graph = graph_of(message.run)
+    step = graph.step(message.step_id)
     received_at = timezone.now()
     try:
         with unit_of_work(message.run_id) as unit:
             if not message_claim(message):
                 return "duplicate"
-            message_received(unit, message, step["service"], received_at)
-            action = action_get(compensation_of(step))
-            event = action.handler(action.command.from_data(message.payload))
-            step_status_set(unit, step["id"], StepStatus.COMPENSATED)
+            message_received(unit, message, step.service, received_at)
+            action = compensation_action(graph, step)
+            call = ActionCall(data=message.payload, run_id=str(message.run_id), step_id=step.id, service=step.service)
+            event, output = action.execute(call)
+            step_status_set(unit, step.id, StepStatus.COMPENSATED)
             unit.record(
-                service=step["service"],
-                kind="step.compensated",
-                step_id=step["id"],
-                payload={"action": action.key, "event": event.name(), "result": event.to_data()},
+                service=step.service,
+                kind=RecordKind.STEP_COMPENSATED,
+                step_id=step.id,
+                payload={"action": action.key, "event": event, "result": output},
             )
             on_done(unit, step, event, "")
         return "compensated"
@@ -47,28 +55,12 @@ def compensation_execute(message: OutboxMessage, *, on_done: Callable[[Unit, dic
         return _compensation_failed(message, step, f"{type(error).__name__}: {error}", on_done, received_at)
 
 
-def _compensation_failed(message, step, error, on_done, received_at) -> str:
-    policy = step["policy"]
+def _compensation_failed(message: OutboxMessage, step: Step, error: str, on_done: Done, received_at) -> str:
     with unit_of_work(message.run_id) as unit:
         if not message_claim(message):
             return "duplicate"
-        message_received(unit, message, step["service"], received_at)
-        if message.attempt < policy["max_attempts"]:
-            delay = retry_delay(policy, message.attempt)
-            unit.record(
-                service=step["service"],
-                kind="step.retried",
-                step_id=step["id"],
-                payload={"attempt": message.attempt, "error": error, "retry_in_s": delay, "compensation": True},
-            )
-            message_resend(unit, message, delay_seconds=delay, sender=step["service"])
+        message_received(unit, message, step.service, received_at)
+        if attempt_failed(unit, step=step, message=message, error=error, lane=step.service, compensation=True):
             return "retrying"
-        step_status_set(unit, step["id"], StepStatus.FAILED, error=f"compensation failed: {error}")
-        unit.record(
-            service=step["service"],
-            kind="step.failed",
-            step_id=step["id"],
-            payload={"attempt": message.attempt, "error": error, "compensation": True},
-        )
         on_done(unit, step, None, error)
     return "failed"

@@ -2,15 +2,16 @@
 
 from django.db import close_old_connections
 
-from . import choreography, orchestration
-from .models import MessageKind, OutboxMessage, Run
-from .unit import unit_of_work
+from . import choreography, commands, coordinator
+from .models import OutboxMessage, Run
+from .outbox import unit_of_work
+from .vocabulary import MessageKind, RecordKind
 
 HANDLERS = {
-    MessageKind.COMMAND: orchestration.on_command,
-    MessageKind.REPLY: orchestration.on_reply,
+    MessageKind.COMMAND: commands.on_command,
+    MessageKind.REPLY: coordinator.on_reply,
     MessageKind.EVENT: choreography.on_event,
-    MessageKind.COMPENSATE: orchestration.on_compensate,
+    MessageKind.COMPENSATE: commands.on_compensate,
 }
 
 
@@ -33,7 +34,7 @@ def duplicate_record(message: OutboxMessage) -> None:
     with unit_of_work(message.run_id) as unit:
         unit.record(
             service=message.target_service,
-            kind="message.duplicate",
+            kind=RecordKind.MESSAGE_DUPLICATE,
             step_id=message.step_id,
             message=message,
             payload={"kind": message.kind, "from": message.source_service, "ignored": True},

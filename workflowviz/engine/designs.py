@@ -1,24 +1,12 @@
-"""Workflow designs: named, versioned graphs of steps, and the run's copy of one (its graph)."""
+"""From a stored design to a run's frozen graph: every step with its service, its full policy, and the
+definitions of the declared actions it uses, so that editing a design or a service later never changes
+a run that already started."""
 
-from workflowviz.designer.builtins import BUILTIN_DESIGNS as _BUILTIN_DESIGNS
-from workflowviz.designer.builtins import ORDER_FULFILMENT as _ORDER_FULFILMENT
+from dataclasses import replace
 
-from .registry import action_get
-
-DEFAULT_POLICY = {
-    "max_attempts": 3,
-    "backoff_seconds": 1.0,
-    "timeout_seconds": 30,
-    "latency_ms": [0, 0],
-    "failure_probability": 0.0,
-}
-
-# The built-in designs are data like any other: the designer app stores them as versions in the
-# database (ensure_builtin_designs), and runs read designs from there.
-BUILTIN_DESIGNS = _BUILTIN_DESIGNS
-ORDER_FULFILMENT = _ORDER_FULFILMENT
-DEFAULT_DESIGN = ORDER_FULFILMENT["slug"]
-DEFAULT_TRIGGER = ORDER_FULFILMENT["trigger"]
+from .design import DEFAULT_POLICY, LEGACY_SERVICE, Design, design_parse, failure_event_default, with_policy
+from .hooks import hooks
+from .registry import UnknownAction, action_get, event_get
 
 
 class UnknownDesign(Exception):
@@ -32,37 +20,58 @@ def design_get(slug: str, *, version: int | None = None, trigger: str | None = N
     a new version). Raises UnknownDesign when there is no such design or version, when it starts with
     another trigger than `trigger`, or (when used) when it is no longer valid.
     """
-    from workflowviz.designer.services import design_version_get  # designs are kept by the designer app
+    if hooks.design_loader is None:
+        raise UnknownDesign("no design store is plugged in")
+    return hooks.design_loader(slug, version=version, trigger=trigger, use=use)
 
-    return design_version_get(slug, version=version, trigger=trigger, use=use)
 
-
-def _registered_compensation(action_key: str) -> str:
+def _action_or_none(key: str):
     try:
-        return action_get(action_key).compensation
-    except KeyError:
-        return ""
+        return action_get(key)
+    except UnknownAction:
+        return None
 
 
-def design_graph(design: dict, *, latency_ms: list[int] | None = None) -> dict:
-    """The run's copy of a design: each step with its service and its full policy."""
+def step_policy(step: dict) -> dict:
+    """The policy a run gives a step: the engine's defaults, what its action brings, what the step says."""
+    action = _action_or_none(step.get("action") or "")
+    brought = dict(action.policy_defaults) if action else {}
+    compensation = action.compensation if action else ""
+    return {**DEFAULT_POLICY, **brought, "compensation": compensation, **(step.get("policy") or {})}
+
+
+def _frozen_actions(design: Design) -> dict:
+    """The definitions of the declared actions the steps use, and of the actions that undo them."""
+    frozen = {}
+    for step in design.steps:
+        for key in (step.action, step.policy.compensation):
+            action = _action_or_none(key) if key else None
+            if action is not None and action.declaration is not None:
+                frozen[key] = action.declaration
+    return frozen
+
+
+def design_graph(design: dict, *, latency_ms: list[int] | None = None, overrides: dict | None = None) -> Design:
+    """The run's copy of a design (typed; `.to_json()` is what the run stores), with the latency of a
+    burst and a run's policy overrides ("*" first, then each step's own) applied."""
+    trigger = design.get("trigger") or "OrderPlaced"
+    event = event_get(trigger)
+    trigger_service = event.service if event else LEGACY_SERVICE
+    graph = design_parse(
+        {
+            "trigger": trigger,
+            "trigger_service": trigger_service,
+            "coordinator": design.get("coordinator") or trigger_service,
+            "failure_event": design.get("failure_event") or failure_event_default(trigger),
+            "steps": [{**step, "policy": step_policy(step)} for step in design["steps"]],
+        }
+    )
+    overrides = overrides or {}
     steps = []
-    for step in design["steps"]:
-        # The step's compensation defaults to the one its action declares ("" when none).
-        policy = {**DEFAULT_POLICY, "compensation": _registered_compensation(step["action"]), **step.get("policy", {})}
-        if latency_ms is not None:
-            policy["latency_ms"] = list(latency_ms)
-        steps.append(
-            {
-                "id": step["id"],
-                "action": step["action"],
-                "service": step["action"].split(".", 1)[0],
-                "after": list(step.get("after", [])),
-                "policy": policy,
-            }
-        )
-    return {"trigger": design.get("trigger", DEFAULT_TRIGGER), "steps": steps}
-
-
-def graph_step(graph: dict, step_id: str) -> dict:
-    return next(step for step in graph["steps"] if step["id"] == step_id)
+    for step in graph.steps:
+        extra = {"latency_ms": list(latency_ms)} if latency_ms is not None else {}
+        extra.update(overrides.get("*", {}))
+        extra.update(overrides.get(step.id, {}))
+        steps.append(with_policy(step, extra) if extra and not step.is_end else step)
+    graph = replace(graph, steps=tuple(steps))
+    return replace(graph, actions=_frozen_actions(graph))

@@ -6,8 +6,9 @@ makes the relay enqueue each of the next N messages to a service two times.
 
 import time
 
-from django.conf import settings
 from redis import Redis
+
+from .registry import service_names
 
 FAULTS_KEY = "workflowviz:faults"
 CACHE_SECONDS = 0.25
@@ -76,5 +77,5 @@ def faults_summary(connection: Redis) -> list[dict]:
             "down": service_is_down(faults, service),
             "deliver_twice": faults.get(_twice_field(service), 0),
         }
-        for service in settings.SERVICE_QUEUES
+        for service in service_names()
     ]

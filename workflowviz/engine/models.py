@@ -4,36 +4,22 @@ import uuid
 
 from django.db import models
 
+from .vocabulary import FINAL_RUN_STATUSES, IN_FLIGHT_STEP_STATUSES, MessageKind, Pattern, RunStatus, StepStatus
 
-class Pattern(models.TextChoices):
-    ORCHESTRATION = "orchestration"
-    CHOREOGRAPHY = "choreography"
-
-
-class RunStatus(models.TextChoices):
-    RUNNING = "running"
-    COMPENSATING = "compensating"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    COMPENSATED = "compensated"
-
-
-FINAL_RUN_STATUSES = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.COMPENSATED)
-
-
-class StepStatus(models.TextChoices):
-    PENDING = "pending"
-    QUEUED = "queued"
-    STARTED = "started"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    RETRYING = "retrying"
-    CANCELLED = "cancelled"
-    COMPENSATING = "compensating"
-    COMPENSATED = "compensated"
-
-
-IN_FLIGHT_STEP_STATUSES = (StepStatus.QUEUED, StepStatus.STARTED, StepStatus.RETRYING)
+# The words live in vocabulary.py; imported here for the models' choices (and old imports).
+__all__ = [
+    "FINAL_RUN_STATUSES",
+    "IN_FLIGHT_STEP_STATUSES",
+    "EventRecord",
+    "JoinState",
+    "MessageKind",
+    "OutboxMessage",
+    "Pattern",
+    "Run",
+    "RunStatus",
+    "StepState",
+    "StepStatus",
+]
 
 
 class Run(models.Model):
@@ -50,6 +36,13 @@ class Run(models.Model):
     done_steps = models.JSONField(
         default=list, help_text="Steps whose success the coordinator has heard of (orchestration)."
     )
+    decisions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The coordinator's own bookkeeping (orchestration): each step's outcome, joins and visits.",
+    )
+    input = models.JSONField(default=dict, blank=True, help_text="What the trigger event said.")
+    result = models.CharField(max_length=120, blank=True, help_text="The end the run reached (its design's word).")
     next_seq = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -70,6 +63,8 @@ class StepState(models.Model):
     action = models.CharField(max_length=80)
     status = models.CharField(max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    visits = models.PositiveIntegerField(default=0, help_text="How often the step ran (a loop may run it again).")
+    outcome = models.CharField(max_length=80, blank=True, help_text="The outcome event its last attempt ended with.")
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -104,13 +99,6 @@ class EventRecord(models.Model):
         return f"#{self.seq} {self.service} {self.kind} {self.step_id}"
 
 
-class MessageKind(models.TextChoices):
-    COMMAND = "command"
-    REPLY = "reply"
-    EVENT = "event"
-    COMPENSATE = "compensate"  # a command that undoes a step (saga)
-
-
 class OutboxMessage(models.Model):
     """A message written in the same transaction as the change that caused it; the relay sends it after commit."""
 
@@ -124,6 +112,7 @@ class OutboxMessage(models.Model):
     from_step = models.CharField(max_length=80, blank=True, help_text="The step whose outcome this event is.")
     payload = models.JSONField(default=dict)
     attempt = models.PositiveIntegerField(default=1)
+    visit = models.PositiveIntegerField(default=1, help_text="Which run of its step this message asks for (loops).")
     created_at = models.DateTimeField(auto_now_add=True)
     available_at = models.DateTimeField(help_text="Not sent before this time (retry backoff).")
     resends = models.PositiveIntegerField(default=0, help_text="How often the reconciler sent it again.")
@@ -144,6 +133,7 @@ class JoinState(models.Model):
     service = models.CharField(max_length=40)
     received = models.JSONField(default=list)
     data = models.JSONField(default=dict)
+    visits = models.PositiveIntegerField(default=0, help_text="How often the join fired.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "step_id"], name="one_join_per_step")]

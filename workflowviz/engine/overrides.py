@@ -1,13 +1,9 @@
 """Policy overrides for a run or a burst: switch on failures, latency, tighter timeouts."""
 
+from .design import POLICY_LIMITS
+
 # key → (kind, low, high)
-OVERRIDABLE = {
-    "failure_probability": (float, 0.0, 1.0),
-    "latency_ms": (list, 0, 10_000),  # below RECONCILE_STARTED_AFTER, or a sleeping step would be resent
-    "max_attempts": (int, 1, 10),
-    "timeout_seconds": (int, 1, 3600),
-    "backoff_seconds": (float, 0.0, 60.0),
-}
+OVERRIDABLE = POLICY_LIMITS
 ALL_STEPS = "*"
 
 
@@ -44,10 +40,3 @@ def overrides_validate(overrides, step_ids: list[str]) -> dict[str, str]:
             elif problem := _value_problem(key, value):
                 problems[f"{target}.{key}"] = problem
     return problems
-
-
-def overrides_apply(graph: dict, overrides: dict) -> dict:
-    """The graph with the (valid) overrides applied: "*" first, then each step's own."""
-    for step in graph["steps"]:
-        step["policy"] = {**step["policy"], **overrides.get(ALL_STEPS, {}), **overrides.get(step["id"], {})}
-    return graph

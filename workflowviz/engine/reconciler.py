@@ -15,7 +15,8 @@ from redis.exceptions import RedisError
 from rq.utils import str_to_date
 
 from .models import OutboxMessage
-from .relay import _enqueue_ids, service_queue
+from .queues import redis_connection
+from .relay import enqueue_ids
 
 logger = logging.getLogger("workflowviz.reconciler")
 
@@ -35,7 +36,7 @@ def messages_lost(now=None) -> list[OutboxMessage]:
     )
     if not candidates:
         return []
-    connection = service_queue(candidates[0].target_service).connection
+    connection = redis_connection()
     with connection.pipeline(transaction=False) as pipe:
         for message in candidates:
             pipe.hmget(f"rq:job:{message.id}", "status", "started_at")
@@ -77,7 +78,7 @@ def reconcile_once(now=None) -> int:
     for message in lost:
         by_queue.setdefault(message.target_service, []).append(str(message.id))
     try:
-        sent = _enqueue_ids(by_queue)
+        sent = enqueue_ids(by_queue)
     except RedisError as error:
         logger.warning("reconciler: enqueue failed (%s)", error)
         return 0

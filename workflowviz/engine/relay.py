@@ -3,13 +3,12 @@
 import logging
 from collections import defaultdict
 
-import django_rq
-from django.conf import settings
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from .faults import deliver_twice_take
 from .models import OutboxMessage
+from .queues import redis_connection, service_queue
 
 logger = logging.getLogger("workflowviz.relay")
 
@@ -17,15 +16,6 @@ DELIVER = "workflowviz.engine.delivery.deliver"
 # Finished jobs are only kept briefly: the outbox row, not Redis, is the record of what happened.
 RESULT_TTL = 60
 FAILURE_TTL = 24 * 3600
-
-_queues = {}
-
-
-def service_queue(name: str):
-    queue = _queues.get(name)
-    if queue is None:
-        queue = _queues[name] = django_rq.get_queue(name)
-    return queue
 
 
 def messages_enqueue(messages: list[OutboxMessage]) -> int:
@@ -38,15 +28,15 @@ def messages_enqueue(messages: list[OutboxMessage]) -> int:
     if not by_queue:
         return 0
     try:
-        return _enqueue_ids(by_queue)
+        return enqueue_ids(by_queue)
     except Exception as error:  # noqa: BLE001 - never fail the caller after its commit
         level = logging.WARNING if isinstance(error, RedisError) else logging.ERROR
         logger.log(level, "relay: enqueue failed (%s); the reconciler will send these again", error)
         return 0
 
 
-def _enqueue_ids(ids_by_queue: dict[str, list[str]]) -> int:
-    connection = service_queue(next(iter(ids_by_queue))).connection
+def enqueue_ids(ids_by_queue: dict[str, list[str]]) -> int:
+    connection = redis_connection()
     with connection.pipeline() as pipe:
         for name, ids in ids_by_queue.items():
             queue = service_queue(name)
@@ -63,7 +53,3 @@ def _enqueue_ids(ids_by_queue: dict[str, list[str]]) -> int:
             queue.enqueue_many(jobs, pipeline=pipe)
         pipe.execute()
     return sum(len(ids) for ids in ids_by_queue.values())
-
-
-def queues_all():
-    return [service_queue(name) for name in settings.SERVICE_QUEUES]

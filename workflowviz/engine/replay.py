@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .models import FINAL_RUN_STATUSES, RunStatus, StepStatus
+from .vocabulary import FINAL_RUN_STATUSES, RecordKind, RunStatus, StepStatus
 
 
 class ReplayGap(ValueError):
@@ -27,6 +27,8 @@ class StepReplayed:
     action: str = ""
     status: str = StepStatus.PENDING
     attempts: int = 0
+    visits: int = 0
+    outcome: str = ""
     queued_at: datetime | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -41,6 +43,7 @@ class RunReplayed:
     finished_at: datetime | None = None
     done_steps: list[str] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    result: str = ""
     steps: dict[str, StepReplayed] = field(default_factory=dict)
     last_seq: int = 0
     # Reply bodies by message id: the coordinator acts on a reply's status when it receives it.
@@ -55,7 +58,7 @@ class RunReplayed:
         step = self.steps.get(record.step_id)
         if step is None:
             step = self.steps[record.step_id] = StepReplayed(step_id=record.step_id)
-        if not step.service and record.kind in ("step.queued", "step.started"):
+        if not step.service and record.kind in (RecordKind.STEP_QUEUED, RecordKind.STEP_STARTED):
             step.service = record.service  # recorded on the step's own lane (others may be the coordinator's)
         return step
 
@@ -163,6 +166,10 @@ def _step_status(status: str) -> Callable[[RunReplayed, Record], None]:
 
 def _queued(state: RunReplayed, record: Record) -> None:
     step = state.step(record)
+    visit = record.payload.get("visit", 1)
+    if visit > 1:  # a loop runs the step again: its state starts over
+        step.started_at = step.finished_at = None
+        step.attempts, step.visits = 0, visit - 1
     step.status, step.queued_at = StepStatus.QUEUED, record.at
 
 
@@ -176,6 +183,8 @@ def _succeeded(state: RunReplayed, record: Record) -> None:
     step = state.step(record)
     step.status, step.finished_at, step.error = StepStatus.SUCCEEDED, record.at, ""
     step.attempts = record.payload.get("attempt", step.attempts)
+    step.outcome = record.payload.get("event", "")
+    step.visits = record.payload.get("visit", 1)
     step.started_at = _datetime(record.payload.get("started_at")) or step.started_at
 
 
@@ -202,20 +211,33 @@ def _dropped(state: RunReplayed, record: Record) -> None:
         step.status = StepStatus.CANCELLED
 
 
+def _end(state: RunReplayed, record: Record) -> None:
+    step = state.step(record)
+    step.status, step.finished_at = StepStatus.SUCCEEDED, record.at
+    step.visits = record.payload.get("visit", 1)
+    result = record.payload.get("result", "")
+    results = [part for part in state.result.split(" · ") if part]
+    if result and result not in results:
+        results.append(result)
+    state.result = " · ".join(results)[:120]
+
+
 _HANDLERS: dict[str, Callable[[RunReplayed, Record], None]] = {
-    "coordinator.decided": _decided,
-    "message.sent": _sent,
-    "message.received": _received,
-    "message.dropped": _dropped,
-    "message.cancelled": _step_status(StepStatus.CANCELLED),  # the saga cancels a waiting command
-    "step.queued": _queued,
-    "step.started": _started,
-    "step.succeeded": _succeeded,
-    "step.retried": _retried,
-    "step.failed": _failed,
-    "step.cancelled": _step_status(StepStatus.CANCELLED),
-    "step.compensating": _step_status(StepStatus.COMPENSATING),
-    "step.compensated": _step_status(StepStatus.COMPENSATED),
+    RecordKind.COORDINATOR_DECIDED: _decided,
+    RecordKind.MESSAGE_SENT: _sent,
+    RecordKind.MESSAGE_RECEIVED: _received,
+    RecordKind.MESSAGE_DROPPED: _dropped,
+    RecordKind.MESSAGE_CANCELLED: _step_status(StepStatus.CANCELLED),  # the saga cancels a waiting command
+    RecordKind.STEP_QUEUED: _queued,
+    RecordKind.STEP_STARTED: _started,
+    RecordKind.STEP_SUCCEEDED: _succeeded,
+    RecordKind.STEP_RETRIED: _retried,
+    RecordKind.STEP_FAILED: _failed,
+    RecordKind.STEP_CANCELLED: _step_status(StepStatus.CANCELLED),
+    RecordKind.STEP_SKIPPED: _step_status(StepStatus.SKIPPED),
+    RecordKind.STEP_COMPENSATING: _step_status(StepStatus.COMPENSATING),
+    RecordKind.STEP_COMPENSATED: _step_status(StepStatus.COMPENSATED),
+    RecordKind.END_REACHED: _end,
 }
 
 
@@ -226,6 +248,7 @@ def state_of_rows(run) -> RunReplayed:
         finished_at=run.finished_at,
         done_steps=list(run.done_steps),
         data=dict(run.data),
+        result=run.result,
         steps={
             step.step_id: StepReplayed(
                 step_id=step.step_id,
@@ -233,6 +256,8 @@ def state_of_rows(run) -> RunReplayed:
                 action=step.action,
                 status=step.status,
                 attempts=step.attempts,
+                visits=step.visits,
+                outcome=step.outcome,
                 queued_at=step.queued_at,
                 started_at=step.started_at,
                 finished_at=step.finished_at,

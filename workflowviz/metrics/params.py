@@ -2,13 +2,13 @@
 
 import re
 
-from workflowviz.designer.models import Design
+from workflowviz.engine.designs import UnknownDesign, design_get
 from workflowviz.engine.models import Pattern, Run
+from workflowviz.values import digits
 
 from .windows import DEFAULT_WINDOW, MAX_WINDOW, MIN_WINDOW
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
-WHOLE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() would also take "٣" or " 9"
 
 
 def metrics_params(query) -> tuple[dict, dict[str, str]]:
@@ -17,7 +17,7 @@ def metrics_params(query) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     window = query.get("window", "")
     if window != "":
-        if WHOLE.fullmatch(window) and MIN_WINDOW <= int(window) <= MAX_WINDOW:
+        if digits(window) and MIN_WINDOW <= int(window) <= MAX_WINDOW:
             params["window_seconds"] = int(window)
         else:
             errors["window"] = f"Must be a whole number of seconds from {MIN_WINDOW} to {MAX_WINDOW} (24 h)."
@@ -40,4 +40,10 @@ def metrics_params(query) -> tuple[dict, dict[str, str]]:
 
 def _workflow_known(slug: str) -> bool:
     # A design deleted since its runs still has metrics; one never designed nor run has none to show.
-    return Design.objects.filter(slug=slug).exists() or Run.objects.filter(design_slug=slug).exists()
+    if Run.objects.filter(design_slug=slug).exists():
+        return True
+    try:
+        design_get(slug)
+    except UnknownDesign:
+        return False
+    return True

@@ -10,7 +10,7 @@ import time
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from workflowviz.web.selectors import service_health
+from workflowviz.engine.queues import queues_health
 
 from .models import QueueSample
 
@@ -39,7 +39,7 @@ def queue_sample_take(*, now=None) -> list[QueueSample]:
             scheduled=row["scheduled"],
             workers=row["workers"],
         )
-        for row in service_health()
+        for row in queues_health()
     ]
     QueueSample.objects.bulk_create(samples)
     return samples

@@ -1,9 +1,9 @@
 """Everything the metrics page shows for one window, read with a few cheap queries."""
 
-from django.conf import settings
 from django.utils import timezone
 
 from workflowviz.engine.models import EventRecord, Pattern, Run, StepState
+from workflowviz.engine.registry import service_names
 
 from .queues import queue_series
 from .rows import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, EventRow, RunRow, StepRow
@@ -21,7 +21,7 @@ def metrics_get(*, window_seconds: int, pattern: str | None = None, workflow: st
     window = Window(end=now or timezone.now(), seconds=window_seconds)
     runs, steps, events = rows_read(window=window, pattern=pattern, workflow=workflow)
     patterns = [pattern] if pattern else list(Pattern.values)
-    services = list(settings.SERVICE_QUEUES)
+    services = service_names()
     return {
         "window": window.to_json(),
         "filters": {"pattern": pattern, "workflow": workflow},

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import api, views
+from . import views
 
 urlpatterns = [
-    path("api/metrics", api.metrics, name="api-metrics"),
     path("metrics/", views.metrics_page, name="metrics"),
 ]

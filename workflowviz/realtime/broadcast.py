@@ -16,6 +16,8 @@ from collections import defaultdict
 
 from channels.layers import get_channel_layer
 
+from workflowviz.engine.selectors import record_json
+
 logger = logging.getLogger("workflowviz.broadcast")
 
 ALL_RUNS_GROUP = "runs"
@@ -38,21 +40,6 @@ DROP_RATE = _drop_rate()
 
 def run_group(run_id) -> str:
     return f"run.{run_id}"
-
-
-def record_json(record) -> dict:
-    """The JSON of an event record, as the API and the websockets send it."""
-    return {
-        "run_id": str(record.run_id),
-        "seq": record.seq,
-        "service": record.service,
-        "kind": record.kind,
-        "step_id": record.step_id,
-        "message_id": str(record.message_id) if record.message_id else None,
-        "message_type": record.message_type,
-        "payload": record.payload,
-        "at": record.at.isoformat(),
-    }
 
 
 def records_broadcast(records) -> None:

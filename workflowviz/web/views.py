@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from orders.models import Region
 from orders.selectors import product_list
-from workflowviz.engine.designs import DEFAULT_DESIGN
+from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.models import Pattern, Run
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 

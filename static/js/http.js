@@ -1,0 +1,77 @@
+// JSON over HTTP with the session cookie; writes carry the CSRF token from the page's <meta>.
+//
+// One core, two ways to use it: request() answers {ok, status, data} whatever happens (the designer
+// shows a 400/422's problems from it), and apiGet/apiPost throw an ApiError when the answer is not ok.
+
+/** "field: reason; …" */
+function errorsJoined(errors) {
+  return Object.entries(errors)
+    .map(([field, reason]) => `${field}: ${reason}`)
+    .join("; ");
+}
+
+export class ApiError extends Error {
+  constructor(status, errors) {
+    super(errorsJoined(errors || {}) || `HTTP ${status}`);
+    this.status = status;
+    this.errors = errors || {};
+  }
+}
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.getAttribute("content") : "";
+}
+
+/** The answer {ok, status, statusText, data}; data is the parsed JSON, the text when not JSON, or null. */
+async function send(method, path, body, { editor = false } = {}) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.headers["X-CSRFToken"] = csrfToken();
+    // The server records a version saved from the editor as such (not as one saved through the API).
+    if (editor) init.headers["X-Workflowviz-Editor"] = "1";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const text = await response.text();
+  let data = text;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (Mermaid text, an HTML error page): keep the text
+  }
+  return { ok: response.ok, status: response.status, statusText: response.statusText, data };
+}
+
+/**
+ * Never throws: a network failure answers {ok: false, status: 0, data: {errors: {network}}}.
+ * @param {{editor?: boolean}} options editor: mark the request as coming from the workflow designer
+ */
+export async function request(method, path, body, options = {}) {
+  try {
+    return await send(method, path, body, options);
+  } catch (error) {
+    return { ok: false, status: 0, statusText: "", data: { errors: { network: String(error) } } };
+  }
+}
+
+/** "field: reason; …" from an {errors: {...}} answer. */
+export function errorText(answer) {
+  const errors = answer && answer.data && answer.data.errors;
+  if (!errors || typeof errors !== "object") return `HTTP ${answer ? answer.status : "?"}`;
+  return errorsJoined(errors);
+}
+
+/** The answer's data, or an ApiError; a network failure rejects as fetch does. */
+async function dataOrThrow(method, path, body) {
+  const answer = await send(method, path, body);
+  if (!answer.ok) {
+    const errors = answer.data && answer.data.errors ? answer.data.errors : { http: answer.statusText };
+    throw new ApiError(answer.status, errors);
+  }
+  return answer.data;
+}
+
+export const apiGet = (path) => dataOrThrow("GET", path);
+export const apiPost = (path, body) => dataOrThrow("POST", path, body);

@@ -1,0 +1,96 @@
+"""Runs over HTTP: list them, read one with its records, and start one of any design with its input."""
+
+import uuid
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import JsonResponse
+
+from workflowviz.engine.designs import UnknownDesign
+from workflowviz.engine.models import Pattern, Run, RunStatus
+from workflowviz.engine.runs import BadInput, run_start
+from workflowviz.engine.selectors import run_detail_json, run_summary_json
+from workflowviz.values import digits
+
+from .auth import api_view, error_response
+from .body import json_fields
+
+START_FIELDS = {"workflow", "pattern", "input"}
+MAX_START_BYTES = 32 * 1024
+
+
+@api_view(["GET", "POST"])
+def runs(request):
+    return _start(request) if request.method == "POST" else _list(request)
+
+
+def _start(request):
+    """POST /api/runs {"workflow", "pattern", "input"}: the input is checked against the trigger's fields."""
+    data, problem = json_fields(request, START_FIELDS, {"version"}, limit=MAX_START_BYTES)
+    if problem:
+        return problem
+    workflow, version = data["workflow"], data.get("version")
+    if not isinstance(workflow, str) or not workflow or len(workflow) > 64:
+        return error_response(422, {"workflow": "Must be the slug of a workflow design."})
+    if version is not None and not (isinstance(version, int) and not isinstance(version, bool) and version >= 1):
+        return error_response(422, {"version": "Must be a version number >= 1."})
+    try:
+        run = run_start(workflow=workflow, pattern=data["pattern"], data=data["input"], version=version)
+    except UnknownDesign as error:
+        return error_response(422, {"workflow": f"No runnable design '{workflow[:64]}': {str(error)[:200]}"})
+    except BadInput as bad:
+        return error_response(422, bad.problems)
+    return JsonResponse(
+        {**run_summary_json(run), "run_url": f"/api/runs/{run.id}", "page": f"/runs/{run.id}/"}, status=201
+    )
+
+
+@api_view(["GET"])
+def run_detail(request, run_id):
+    try:
+        uuid.UUID(str(run_id))
+    except ValueError:
+        return error_response(404, {"run_id": "Not a run id."})
+    run = Run.objects.filter(pk=run_id).first()
+    if run is None:
+        return error_response(404, {"run_id": "No such run."})
+    after_seq = request.GET.get("after_seq", "0")
+    if not digits(after_seq):
+        return error_response(400, {"after_seq": "Must be a whole number >= 0."})
+    return JsonResponse(run_detail_json(run, after_seq=int(after_seq)))
+
+
+def _list(request):
+    runs = Run.objects.all()
+    errors = {}
+    status = request.GET.get("status")
+    if status:
+        if status in RunStatus.values:
+            runs = runs.filter(status=status)
+        else:
+            errors["status"] = f"Must be one of: {', '.join(RunStatus.values)}."
+    pattern = request.GET.get("pattern")
+    if pattern:
+        if pattern in Pattern.values:
+            runs = runs.filter(pattern=pattern)
+        else:
+            errors["pattern"] = f"Must be one of: {', '.join(Pattern.values)}."
+    page_size, page_number = request.GET.get("page_size", "50"), request.GET.get("page", "1")
+    if not digits(page_size) or not 1 <= int(page_size) <= 500:
+        errors["page_size"] = "Must be a whole number from 1 to 500."
+    if not digits(page_number, max_digits=100) or int(page_number) < 1:
+        errors["page"] = "Must be a whole number from 1."
+    if errors:
+        return error_response(400, errors)
+    paginator = Paginator(runs, int(page_size))
+    try:
+        page = paginator.page(int(page_number))
+    except EmptyPage:
+        return error_response(404, {"page": f"There are {paginator.num_pages} page(s)."})
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "results": [run_summary_json(run) for run in page.object_list],
+        }
+    )

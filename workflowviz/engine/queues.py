@@ -1,0 +1,67 @@
+"""Every service's RQ queue, named after the service, and what is in them.
+
+Queues are made here rather than from django-rq's settings, so that a service declared in the browser
+gets its queue at once. Jobs carry only a message id, serialized as JSON.
+"""
+
+from django.conf import settings
+from redis import Redis
+from rq import Queue
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.serializers import JSONSerializer
+from rq.worker_registration import WORKERS_BY_QUEUE_KEY
+
+from .registry import service_names
+
+JOB_TIMEOUT = 60
+_state: dict = {"connection": None, "url": None, "queues": {}}
+
+
+def redis_connection() -> Redis:
+    """One connection pool per process (re-made if the settings' REDIS_URL changed, as tests do)."""
+    if _state["connection"] is None or _state["url"] != settings.REDIS_URL:
+        _state.update(connection=Redis.from_url(settings.REDIS_URL), url=settings.REDIS_URL, queues={})
+    return _state["connection"]
+
+
+def service_queue(name: str) -> Queue:
+    connection = redis_connection()
+    queue = _state["queues"].get(name)
+    if queue is None:
+        queue = _state["queues"][name] = Queue(
+            name, connection=connection, serializer=JSONSerializer, default_timeout=JOB_TIMEOUT
+        )
+    return queue
+
+
+def queues_health(names: list[str] | None = None) -> list[dict]:
+    """Per service queue: jobs waiting, in flight (RQ's started registry), failed, scheduled, workers.
+
+    One Redis round trip, and no registry clean-up: reading must not change what it reads.
+    Raises redis.exceptions.RedisError when Redis does not answer.
+    """
+    queues = [service_queue(name) for name in (names if names is not None else service_names())]
+    if not queues:
+        return []
+    with redis_connection().pipeline(transaction=False) as pipe:
+        for queue in queues:
+            pipe.llen(queue.key)
+            pipe.zcard(StartedJobRegistry(queue=queue).key)
+            pipe.zcard(FailedJobRegistry(queue=queue).key)
+            pipe.zcard(ScheduledJobRegistry(queue=queue).key)
+            pipe.scard(WORKERS_BY_QUEUE_KEY % queue.name)
+        counts = pipe.execute()
+    health = []
+    for index, queue in enumerate(queues):
+        queued, started, failed, scheduled, workers = counts[index * 5 : index * 5 + 5]
+        health.append(
+            {
+                "service": queue.name,
+                "queued": queued,
+                "started": started,
+                "failed": failed,
+                "scheduled": scheduled,
+                "workers": workers,
+            }
+        )
+    return health
