@@ -38,6 +38,14 @@ class NotificationsConfig(AppConfig):
         )
         action_register(
             service="notifications",
+            name="send_backorder_notice",
+            command=contracts.SendBackorderNotice,
+            event=contracts.BackorderNoticeSent,
+            handler=handlers.handle_send_backorder_notice,
+            description="Email the buyer that the seller is short and the order is on backorder.",
+        )
+        action_register(
+            service="notifications",
             name="send_shipped_email",
             command=contracts.SendShippedEmail,
             event=contracts.ShippedEmailSent,

@@ -1,11 +1,13 @@
 """Notifications' message handlers: one per command it accepts, returning the event it publishes."""
 
 from workflowviz.contracts import (
+    BackorderNoticeSent,
     LoginCodeSent,
     LoginCodeVerified,
     OrderCancellationSent,
     OrderConfirmationSent,
     RecommendationsSent,
+    SendBackorderNotice,
     SendLoginCode,
     SendOrderCancellation,
     SendOrderConfirmation,
@@ -16,6 +18,7 @@ from workflowviz.contracts import (
 )
 
 from .services import (
+    backorder_notice_send,
     login_code_send,
     login_code_verify,
     order_cancellation_send,
@@ -53,3 +56,8 @@ def handle_send_login_code(command: SendLoginCode) -> LoginCodeSent:
 def handle_verify_login_code(command: VerifyLoginCode) -> LoginCodeVerified:
     code = login_code_verify(login_id=command.login_id, entered_code=command.entered_code)
     return LoginCodeVerified(login_id=command.login_id, login_code_id=code.pk)
+
+
+def handle_send_backorder_notice(command: SendBackorderNotice) -> BackorderNoticeSent:
+    email = backorder_notice_send(**command.to_data())
+    return BackorderNoticeSent(order_id=command.order_id, backorder_email_id=email.pk)

@@ -7,6 +7,7 @@ class EmailKind(models.TextChoices):
     CANCELLATION = "cancellation"
     RECOMMENDATIONS = "recommendations"
     LOGIN_CODE = "login_code"
+    BACKORDER = "backorder"
 
 
 class Email(models.Model):

@@ -40,6 +40,16 @@ def order_confirmation_send(
     )
 
 
+def backorder_notice_send(*, order_id: int, customer_email: str, product_name: str, short_by: int) -> Email:
+    return email_send(
+        kind=EmailKind.BACKORDER,
+        order_id=order_id,
+        to=customer_email,
+        subject=f"Your order #{order_id} is on backorder",
+        body=f"The seller is {short_by} short of {product_name}. We will ship your order as soon as more arrive.",
+    )
+
+
 def order_cancellation_send(*, order_id: int, customer_email: str) -> Email:
     return email_send(
         kind=EmailKind.CANCELLATION,

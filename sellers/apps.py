@@ -33,6 +33,23 @@ class SellersConfig(AppConfig):
         )
         action_register(
             service="sellers",
+            name="reserve_stock",
+            command=contracts.ReserveStock,
+            outcomes=(contracts.StockReserved, contracts.StockShort),
+            handler=handlers.handle_reserve_stock,
+            description="The seller decides: set the units aside (in stock), or short (the order is backordered).",
+            compensation="sellers.release_stock",
+        )
+        action_register(
+            service="sellers",
+            name="release_stock",
+            command=contracts.ReleaseStock,
+            event=contracts.StockReleased,
+            handler=handlers.handle_release_stock,
+            description="Put an undone order's units back on the shelf.",
+        )
+        action_register(
+            service="sellers",
             name="suggest_products",
             command=contracts.SuggestProducts,
             event=contracts.ProductsSuggested,

@@ -10,7 +10,7 @@ from django.test import Client
 
 from workflowviz.engine.faults import CACHE_SECONDS, service_down_set
 from workflowviz.engine.models import FINAL_RUN_STATUSES, Run
-from workflowviz.processes import ProcessGroup, free_port, system_argvs, wait_for_port
+from workflowviz.processes import ProcessGroup, free_port, manage, system_argvs, wait_for_port
 from workflowviz.web.demo import demo_seed
 
 
@@ -66,6 +66,8 @@ def system(django_db_setup, django_db_blocker):
     group = ProcessGroup(env={"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
     for name, argv in system_argvs(queues=settings.SERVICE_APPS, port=None).items():
         group.start(name, argv)
+    # The services declared in the browser get their workers from a supervisor, as under `make run`.
+    group.start("workers-declared", manage("run_workers", "--declared"))
     _workers_wait(group)
     yield group
     group.stop()

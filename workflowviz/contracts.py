@@ -90,6 +90,40 @@ class ShipmentPreparationRequested(Message):
     seller_task_id: int
 
 
+# The seller's decision: is the order in stock (reserve it) or short (backorder)?
+@dataclass(frozen=True)
+class ReserveStock(Message):
+    order_id: int
+    seller_code: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class StockReserved(Message):
+    order_id: int
+    stock_reservation_id: int
+
+
+@dataclass(frozen=True)
+class StockShort(Message):
+    """The seller has fewer than ordered: the order waits for a delivery from the seller's supplier."""
+
+    order_id: int
+    short_by: int
+
+
+@dataclass(frozen=True)
+class ReleaseStock(Message):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class StockReleased(Message):
+    order_id: int
+    stock_reservation_id: int | None
+
+
 # --- Logistics ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AssignDeliveryPartner(Message):
@@ -120,6 +154,20 @@ class OrderCancelled(Message):
 class SendOrderCancellation(Message):
     order_id: int
     customer_email: str
+
+
+@dataclass(frozen=True)
+class SendBackorderNotice(Message):
+    order_id: int
+    customer_email: str
+    product_name: str
+    short_by: int
+
+
+@dataclass(frozen=True)
+class BackorderNoticeSent(Message):
+    order_id: int
+    backorder_email_id: int
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,18 @@ class ProcessGroup:
     def dead(self) -> dict[str, int]:
         return {name: p.returncode for name, p in self.processes.items() if p.poll() is not None}
 
+    def stop_one(self, name: str, timeout: float = 10) -> None:
+        """Stop one process (SIGTERM, then SIGKILL) and forget it."""
+        process = self.processes.pop(name)
+        self.argvs.pop(name, None)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
     def kill(self, name: str, sig=signal.SIGKILL) -> None:
         self.processes[name].send_signal(sig)
         self.processes[name].wait(10)

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflowviz.web.context_processors.test_hooks",
+                "workflowviz.web.context_processors.vocabulary",
             ],
         },
     },

@@ -110,7 +110,11 @@ def test_actions_palette(api):
     assert {"rewards.award_order_points", "notifications.verify_login_code", "sellers.suggest_products"} <= keys
     confirm = next(a for a in palette["actions"] if a["key"] == "notifications.send_order_confirmation")
     assert confirm["command"]["name"] == "SendOrderConfirmation" and "customer_email" in confirm["command"]["fields"]
-    assert {t["name"] for t in palette["triggers"]} == {"OrderPlaced", "LoginRequested"}
+    triggers = {t["name"]: t for t in palette["triggers"]}
+    # The shop's coded triggers, and the events of the built-in declared services (with their outcomes).
+    assert {"OrderPlaced", "LoginRequested", "TripRequested", "PaymentSubmitted", "CarRented"} <= set(triggers)
+    assert {"ShipmentPreparationRequested", "DeliveryPartnerAssigned"}.isdisjoint(triggers)  # coded outcomes
+    assert triggers["TripRequested"]["types"]["nights"] == "integer"
 
 
 def test_reading_needs_a_login_and_writing_needs_the_designer_role(client, plain_api):

@@ -101,7 +101,8 @@ def test_per_step_wait_and_execution_percentiles_failures_retries_timeouts_compe
 def test_per_service_latency_over_all_its_steps_and_counts(runs):
     services = metrics()["services"]
 
-    assert [s["service"] for s in services] == ["orders", "notifications", "sellers", "logistics", "rewards"]
+    # Every service the registry knows, the shop's first (the declared built-in examples follow).
+    assert [s["service"] for s in services][:5] == ["orders", "notifications", "sellers", "logistics", "rewards"]
     rows = by(services, "service")
     assert rows["orders"] == {
         "service": "orders",
@@ -209,7 +210,7 @@ def test_queue_series_keeps_the_peak_of_each_five_second_bucket_and_none_where_n
     assert queues["bucket_seconds"] == 5 and queues["samples"] == 3
     assert len(queues["times"]) == 181 and queues["times"][178] == "2026-01-01T11:59:50+00:00"
     series = by(queues["series"], "service")
-    assert list(series) == ["orders", "notifications", "sellers", "logistics", "rewards"]
+    assert list(series)[:5] == ["orders", "notifications", "sellers", "logistics", "rewards"]
     sellers = series["sellers"]
     # The highest depth, in-flight and failed counts in the bucket; the fewest workers.
     assert (sellers["queued"][178], sellers["in_flight"][178], sellers["failed"][178], sellers["workers"][178]) == (

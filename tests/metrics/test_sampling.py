@@ -8,12 +8,17 @@ from django.utils import timezone
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
+from workflowviz.engine.registry import service_names
 from workflowviz.metrics.models import QueueSample
 from workflowviz.metrics.sampling import KEEP_SECONDS, QueueSampler, queue_sample_take, queue_samples_prune
 
 from .known_runs import sample_make
 
-SERVICES = ["orders", "notifications", "sellers", "logistics", "rewards"]
+
+
+def services() -> list[str]:
+    """Every service the registry knows: the shop's and the declared ones (the built-in examples)."""
+    return service_names()
 
 
 def failed_job_add(service: str) -> None:
@@ -33,7 +38,7 @@ def test_one_sample_per_service_queue_with_rq_counts(db):
     samples = queue_sample_take(now=now)
 
     stored = {sample.service: sample for sample in QueueSample.objects.all()}
-    assert sorted(stored) == sorted(SERVICES) and len(samples) == len(SERVICES)
+    assert sorted(stored) == sorted(services()) and len(samples) == len(services())
     assert stored["rewards"].failed == 2 and stored["sellers"].failed == 0
     assert stored["logistics"].scheduled == 1 and stored["logistics"].queued == 0
     assert all(sample.second == int(now.timestamp()) and sample.at == now for sample in stored.values())
@@ -67,4 +72,4 @@ def test_the_sampler_samples_about_every_two_seconds_whatever_the_loop_interval(
         clock.now += loop_seconds
     assert [b - a for a, b in zip(taken, taken[1:], strict=False)] == [2.0] * (len(taken) - 1)
     assert len(taken) == 5
-    assert QueueSample.objects.count() == 5 * len(SERVICES)
+    assert QueueSample.objects.count() == 5 * len(services())

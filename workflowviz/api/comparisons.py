@@ -12,27 +12,43 @@ from workflowviz.compare.services import comparison_start
 from workflowviz.values import digits
 
 from .auth import api_view, error_response, invalid_response
-from .body import json_fields
+from .body import json_fields, json_object
 
+# The same order N times per pattern, or (with "input") any design's run with the same input.
 REQUIRED = {"sku", "quantity", "customer_email", "count"}
 OPTIONAL = {"region", "workflow", "policy"}
+REQUIRED_WITH_INPUT = {"workflow", "input", "count"}
 MAX_LIST = 100
+MAX_START_BYTES = 32 * 1024
 
 
 def _start(request):
-    data, problem = json_fields(request, REQUIRED, OPTIONAL)
+    data, problem = json_object(request, limit=MAX_START_BYTES)
     if problem:
         return problem
+    with_input = "input" in data
+    data, problem = json_fields(
+        request,
+        REQUIRED_WITH_INPUT if with_input else REQUIRED,
+        {"policy"} if with_input else OPTIONAL,
+        limit=MAX_START_BYTES,
+    )
+    if problem:
+        return problem
+    if with_input and not isinstance(data["workflow"], str):
+        return error_response(422, {"workflow": "Must be the slug of a workflow design."})
+    order = {} if with_input else {
+        "sku": data["sku"], "quantity": data["quantity"], "customer_email": data["customer_email"],
+        "region": data.get("region", "north"),
+    }  # fmt: skip
     try:
         comparison = comparison_start(
-            sku=data["sku"],
-            quantity=data["quantity"],
-            customer_email=data["customer_email"],
             count=data["count"],
-            region=data.get("region", "north"),
             workflow=data.get("workflow", DEFAULT_DESIGN),
             policy=data.get("policy"),
+            input=data["input"] if with_input else None,
             created_by=request.user,
+            **order,
         )
     except ValidationError as error:
         return invalid_response(error)

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse, JsonResponse
 
+from workflowviz.designer import carried
 from workflowviz.designer.models import VersionOrigin
 from workflowviz.designer.preview import design_diff, flow_preview, mermaid
 from workflowviz.designer.schema import DESIGN_SCHEMA, MAX_DESIGN_BYTES, STRUCTURE
@@ -11,13 +12,13 @@ from workflowviz.designer.services import (
     DesignInvalid,
     VersionUsed,
     design_create,
+    design_export,
     design_json,
     design_version_create,
     design_version_update,
 )
 from workflowviz.designer.validation import ERROR, WARNING, Problem, design_problems
 from workflowviz.engine.designs import UnknownDesign
-from workflowviz.engine.registry import actions_all
 from workflowviz.roles import DESIGNER, VIEWER
 from workflowviz.values import digits
 
@@ -53,10 +54,6 @@ def _version_number(text: str | None):
 def _saved(version, status: int = 201) -> JsonResponse:
     body = design_json(version)
     return JsonResponse({**body, "version_info": version_summary(version)}, status=status)
-
-
-def _actions_by_key() -> dict:
-    return {action.key: action for action in actions_all()}
 
 
 @api_view(["GET", "POST"], write_role=DESIGNER)
@@ -97,8 +94,9 @@ def workflow_validate(request):
     design, problem = _body(request)
     if problem:
         return problem
-    actions = _actions_by_key()
-    problems = design_problems(design, actions)
+    known = carried.catalogue(design)
+    actions = known["actions"]
+    problems = design_problems(design, **known) + carried.problems(design)
     readable = not any(p.kind == STRUCTURE for p in problems)
     return JsonResponse(
         {
@@ -120,7 +118,7 @@ def workflow_detail(request, slug):
         version = version_get(slug=slug, number=number)
     except UnknownDesign:
         return error_response(404, {"slug": "No such design or version."})
-    return JsonResponse(design_json(version))
+    return JsonResponse(design_export(version))
 
 
 @api_view(["GET", "POST"], write_role=DESIGNER)

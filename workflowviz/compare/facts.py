@@ -10,7 +10,7 @@ from collections import Counter
 from workflowviz.engine.models import FINAL_RUN_STATUSES, IN_FLIGHT_STEP_STATUSES, Pattern, StepStatus
 from workflowviz.stats import percentile, percentiles
 
-ORDERS = "orders"
+LEGACY_COORDINATOR = "orders"  # runs made before designs named their coordinator
 NOT_SERVICES = {"bus", "engine"}  # lanes of the timeline, not services that keep records of their own
 MESSAGE_KINDS = ("command", "reply", "event", "compensate")
 STATE_KINDS = {"step.started", "step.succeeded", "step.compensated", "join.waiting"}
@@ -22,8 +22,8 @@ def _ms(start, end) -> float:
     return round((end - start).total_seconds() * 1000, 1)
 
 
-def _messages(records: list[dict]) -> tuple[dict, set[str]]:
-    """Messages sent by kind, and the services Orders addressed by name (commands and compensations)."""
+def _messages(records: list[dict], coordinator: str) -> tuple[dict, set[str]]:
+    """Messages sent by kind, and the services the coordinator addressed by name (commands, compensations)."""
     sent = Counter()
     addressed = set()
     for record in records:
@@ -31,18 +31,19 @@ def _messages(records: list[dict]) -> tuple[dict, set[str]]:
             continue
         kind = record.get("payload__kind") or "other"
         sent[kind] += 1
-        if record["service"] == ORDERS and kind in ("command", "compensate") and record.get("payload__to"):
+        if record["service"] == coordinator and kind in ("command", "compensate") and record.get("payload__to"):
             addressed.add(record["payload__to"])
     messages = {kind: sent.get(kind, 0) for kind in MESSAGE_KINDS}
     messages["total"] = sum(sent.values())
     return messages, addressed
 
 
-def _published(records: list[dict], step_service: dict[str, str]) -> tuple[set[str], set[str]]:
-    """The event types Orders published, and the services the bus delivered them to (Orders names none)."""
+def _published(records: list[dict], step_service: dict[str, str], publisher: str) -> tuple[set[str], set[str]]:
+    """The event types the trigger's service published, and the services the bus delivered them to (it names
+    none)."""
     types, receivers = set(), set()
     for record in records:
-        if record["kind"] == "event.published" and record["service"] == ORDERS:
+        if record["kind"] == "event.published" and record["service"] == publisher:
             types.add(record.get("payload__type") or record["message_type"] or "?")
             for step_id in record.get("payload__subscribers") or []:
                 if step_id in step_service:
@@ -92,13 +93,15 @@ def run_facts(run: dict, records: list[dict], steps: list[dict], *, down: list[s
     records in sequence order (see records_load); `steps`: its step states {step_id, service, status};
     `down`: the services that were switched off when the comparison started.
     """
-    step_service = {step["id"]: step["service"] for step in (run.get("graph") or {}).get("steps", [])}
+    graph = run.get("graph") or {}
+    coordinator = graph.get("coordinator", LEGACY_COORDINATOR)
+    step_service = {step["id"]: step.get("service", "") for step in graph.get("steps", [])}
     kinds = Counter(record["kind"] for record in records)
-    messages, addressed = _messages(records)
-    published, receivers = _published(records, step_service)
+    messages, addressed = _messages(records, coordinator)
+    published, receivers = _published(records, step_service, graph.get("trigger_service", LEGACY_COORDINATOR))
     final = run["status"] in FINAL
     if run["pattern"] == Pattern.ORCHESTRATION:
-        state_in = [ORDERS]  # the coordinator's run: what it knows (data) and the replies it heard (done steps)
+        state_in = [coordinator]  # the coordinator's run: what it knows (data) and the replies it heard (done steps)
     else:
         state_in = sorted({r["service"] for r in records if r["kind"] in STATE_KINDS} - NOT_SERVICES)
     finished_at = run["finished_at"] if final else None

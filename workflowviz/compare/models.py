@@ -1,4 +1,4 @@
-"""A comparison: the same order placed N times through each pattern, under the same faults."""
+"""A comparison: the same order (or the same input) run N times through each pattern, under the same faults."""
 
 import uuid
 
@@ -12,10 +12,15 @@ class Comparison(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    sku = models.CharField(max_length=64)
-    quantity = models.PositiveIntegerField()
-    customer_email = models.EmailField(max_length=254)
-    region = models.CharField(max_length=16)
+    # An order (designs started by OrderPlaced) …
+    sku = models.CharField(max_length=64, blank=True)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    customer_email = models.EmailField(max_length=254, blank=True)
+    region = models.CharField(max_length=16, blank=True)
+    # … or the trigger's input (any other design).
+    input = models.JSONField(
+        null=True, blank=True, help_text="The trigger's input, for designs not started by an order."
+    )
     workflow = models.SlugField(max_length=80)
     policy = models.JSONField(null=True, blank=True, help_text="Step policy overrides given to every order.")
     count = models.PositiveSmallIntegerField(help_text="Orders per pattern.")

@@ -5,7 +5,7 @@ Every sentence is built from the aggregates of this comparison; a note whose fig
 """
 
 from .facts import FINAL
-from .words import label, labels, listing, ms_text, plural
+from .words import Words, label, labels, listing, ms_text, plural
 
 ORCH, CHOREO = "orchestration", "choreography"
 
@@ -15,11 +15,11 @@ def _so_far(o: dict, c: dict) -> str:
     return " so far" if o["finished"] < o["runs"] or c["finished"] < c["runs"] else ""
 
 
-def _coupling(o: dict, c: dict) -> str | None:
+def _coupling(o: dict, c: dict, w: Words) -> str | None:
     if not (o["runs"] and c["runs"]):
         return None
     named = plural(len(o["addressed"]), "service")
-    text = f"Orders addressed {named} by name in orchestration"
+    text = f"{w.coordinator} addressed {named} by name in orchestration"
     if o["addressed"]:
         text += f" ({labels(o['addressed'])})"
     text += f" and {len(c['addressed']) or 'none'} in choreography"
@@ -30,12 +30,12 @@ def _coupling(o: dict, c: dict) -> str | None:
     return text + "."
 
 
-def _messages(o: dict, c: dict) -> str | None:
+def _messages(o: dict, c: dict, w: Words) -> str | None:
     mo, mc = o["messages"], c["messages"]
     if mo["per_order"] is None or mc["per_order"] is None:
         return None
     text = (
-        f"Messages per order (median{_so_far(o, c)}): {mo['per_order']:g} in orchestration "
+        f"Messages per {w.unit} (median{_so_far(o, c)}): {mo['per_order']:g} in orchestration "
         f"({plural(mo['command'], 'command')} and {plural(mo['reply'], 'reply', 'replies')} to the coordinator "
         "in all), "
         f"{mc['per_order']:g} in choreography ({plural(mc['event'], 'event delivery', 'event deliveries')} in all)"
@@ -43,20 +43,20 @@ def _messages(o: dict, c: dict) -> str | None:
     return text + "."
 
 
-def _latency(o: dict, c: dict) -> str | None:
+def _latency(o: dict, c: dict, w: Words) -> str | None:
     lo, lc = o["latency_ms"], c["latency_ms"]
     if not lo["n"] and not lc["n"]:
         return None
     if not lo["n"] or not lc["n"]:
         done, none = (ORCH, CHOREO) if lo["n"] else (CHOREO, ORCH)
         p50 = ms_text((lo if lo["n"] else lc)["p50"])
-        return f"No {none} order has finished yet; {done}'s finished orders took {p50} (p50)."
+        return f"No {none} {w.unit} has finished yet; {done}'s finished {w.units} took {p50} (p50)."
     text = f"End-to-end latency p50: {ms_text(lo['p50'])} in orchestration, {ms_text(lc['p50'])} in choreography"
     if lo["p50"] != lc["p50"]:
         faster, slower = (ORCH, lc["p50"]) if lo["p50"] < lc["p50"] else (CHOREO, lo["p50"])
         gap = abs(lo["p50"] - lc["p50"])
         text += f": {faster} was faster by {ms_text(gap)} ({gap / slower:.0%})"
-    text += f"; p95 {ms_text(lo['p95'])} against {ms_text(lc['p95'])} ({lo['n']} and {lc['n']} finished orders)."
+    text += f"; p95 {ms_text(lo['p95'])} against {ms_text(lc['p95'])} ({lo['n']} and {lc['n']} finished {w.units})."
     ends_o, ends_c = _ends(o), _ends(c)
     if ends_o != ends_c:
         text += (
@@ -69,17 +69,17 @@ def _ends(agg: dict) -> str:
     return ", ".join(f"{n} {status}" for status, n in agg["statuses"].items() if status in FINAL)
 
 
-def _before(agg: dict, service: str) -> str:
+def _before(agg: dict, service: str, w: Words) -> str:
     fault = agg["faults"][service]
     done = listing(f"{d['step_id']} in {d['runs']} of {agg['runs']}" for d in fault["done_without"])
-    return f"finished {fault['finished_without']} of {agg['runs']} orders and did " + (done or "no step")
+    return f"finished {fault['finished_without']} of {agg['runs']} {w.units} and did " + (done or "no step")
 
 
-def _waited(agg: dict, service: str) -> str:
+def _waited(agg: dict, service: str, w: Words) -> str:
     fault = agg["faults"][service]
     if not fault["held_at"]:
         return "no step"
-    where = listing(f"{h['step_id']} in {h['runs']} of {agg['runs']} orders" for h in fault["held_at"])
+    where = listing(f"{h['step_id']} in {h['runs']} of {agg['runs']} {w.units}" for h in fault["held_at"])
     waited, still = fault["waited_ms"], fault["still_waiting"]
     detail = [f"p50 {ms_text(waited['p50'])} in its queue"] if waited["n"] else []
     if still:
@@ -87,14 +87,16 @@ def _waited(agg: dict, service: str) -> str:
     return f"at {where} ({'; '.join(detail)})"
 
 
-def _fault(o: dict, c: dict, service: str) -> list[str]:
+def _fault(o: dict, c: dict, service: str, w: Words) -> list[str]:
     name = label(service)
     notes = [
-        f"With {name} off at the start, before {name} took a message: orchestration {_before(o, service)}; "
-        f"choreography {_before(c, service)}.",
+        f"With {name} off at the start, before {name} took a message: orchestration {_before(o, service, w)}; "
+        f"choreography {_before(c, service, w)}.",
     ]
     if o["faults"][service]["held_at"] or c["faults"][service]["held_at"]:
-        notes.append(f"Waited for {name}: orchestration {_waited(o, service)}, choreography {_waited(c, service)}.")
+        notes.append(
+            f"Waited for {name}: orchestration {_waited(o, service, w)}, choreography {_waited(c, service, w)}."
+        )
     if o["timeouts"] and not c["timeouts"]:
         notes.append(
             f"The orchestration coordinator timed out {plural(o['timeouts'], 'command')} and retried "
@@ -108,8 +110,8 @@ def _fault(o: dict, c: dict, service: str) -> list[str]:
     return notes
 
 
-def _robustness(o: dict, c: dict, down: list[str], faults_known: bool) -> list[str]:
-    notes = [note for service in down for note in _fault(o, c, service)]
+def _robustness(o: dict, c: dict, down: list[str], faults_known: bool, w: Words) -> list[str]:
+    notes = [note for service in down for note in _fault(o, c, service, w)]
     if down:
         return notes
     if not faults_known:
@@ -122,45 +124,45 @@ def _robustness(o: dict, c: dict, down: list[str], faults_known: bool) -> list[s
     return notes
 
 
-def _observability(o: dict, c: dict) -> str | None:
+def _observability(o: dict, c: dict, w: Words) -> str | None:
     ro, rc = o["records"]["per_order"], c["records"]["per_order"]
     if ro is None or rc is None:
         return None
     spread = f"spreads it over {labels(c['state_in'])}" if c["state_in"] else "keeps it in no single place"
     joins = f" (joins kept by {labels(c['joins'])})" if c["joins"] else ""
     return (
-        f"Orchestration keeps the order's state in one place, the coordinator's run in Orders; choreography "
-        f"{spread}{joins}. One order's timeline took {ro:g} records written by "
+        f"Orchestration keeps the {w.unit}'s state in one place, the coordinator's run in {w.coordinator}; "
+        f"choreography {spread}{joins}. One {w.unit}'s timeline took {ro:g} records written by "
         f"{plural(len(o['sources']), 'service')} "
         f"in orchestration and {rc:g} by {plural(len(c['sources']), 'service')} in choreography{_so_far(o, c)}."
     )
 
 
-def _extensibility(o: dict, c: dict) -> str | None:
+def _extensibility(o: dict, c: dict, w: Words) -> str | None:
     if not c["receivers"]:
         return None
     text = (
         f"In choreography {labels(c['receivers'])} subscribed to {listing(c['published'])}: "
-        f"a new subscriber needs no change to Orders"
+        f"a new subscriber needs no change to {w.coordinator}"
     )
     commanded = [service for service in c["receivers"] if service in o["addressed"]]
     if commanded:
         text += f"; in orchestration the coordinator sent each of {labels(commanded)} a command of its own"
     text += "."
-    if "rewards" in c["receivers"] and "rewards" not in c["addressed"]:
-        text += " Rewards joined this way: it reacted to the order without Orders knowing it exists."
     return text
 
 
-def comparison_notes(aggregate: dict, *, down: list[str], faults_known: bool = True) -> list[dict]:
+def comparison_notes(
+    aggregate: dict, *, down: list[str], faults_known: bool = True, words: Words | None = None
+) -> list[dict]:
     """[{topic, text}] in reading order."""
-    o, c = aggregate[ORCH], aggregate[CHOREO]
+    o, c, w = aggregate[ORCH], aggregate[CHOREO], words or Words()
     notes = [
-        ("coupling", _coupling(o, c)),
-        ("coupling", _messages(o, c)),
-        ("latency", _latency(o, c)),
-        *[("robustness", text) for text in _robustness(o, c, down, faults_known)],
-        ("observability", _observability(o, c)),
-        ("extensibility", _extensibility(o, c)),
+        ("coupling", _coupling(o, c, w)),
+        ("coupling", _messages(o, c, w)),
+        ("latency", _latency(o, c, w)),
+        *[("robustness", text) for text in _robustness(o, c, down, faults_known, w)],
+        ("observability", _observability(o, c, w)),
+        ("extensibility", _extensibility(o, c, w)),
     ]
     return [{"topic": topic, "text": text} for topic, text in notes if text]

@@ -11,7 +11,7 @@ from .facts import FINAL, latency_distribution, pattern_aggregate, run_facts
 from .models import Comparison, ComparisonRun
 from .notes import comparison_notes
 from .table import comparison_table
-from .words import PATTERNS, fault_text
+from .words import PATTERNS, Words, fault_text, words_for
 
 # The payload keys the facts need; message bodies and results are never read.
 RECORD_FIELDS = ["run_id", "seq", "service", "kind", "step_id", "message_type", "at"]
@@ -59,6 +59,7 @@ def _settings_json(comparison: Comparison, product_names: dict | None = None) ->
         product_names = dict(Product.objects.filter(sku=comparison.sku).values_list("sku", "name"))
     product = product_names.get(comparison.sku)
     return {
+        "input": comparison.input,
         "sku": comparison.sku,
         "product_name": product or comparison.sku,
         "quantity": comparison.quantity,
@@ -87,6 +88,13 @@ def comparison_summary_json(
     }
 
 
+def comparison_words(comparison: Comparison) -> Words:
+    """The design's words: its coordinator's name, and "order" or "run" (from one of its runs' graph)."""
+    member = comparison.runs.select_related("run").first()
+    graph = member.run.graph if member else {}
+    return words_for(trigger=graph.get("trigger", "OrderPlaced"), coordinator=graph.get("coordinator", "orders"))
+
+
 def comparison_detail_json(comparison: Comparison) -> dict:
     facts = comparison_facts(comparison)
     down = down_services(comparison)
@@ -97,6 +105,7 @@ def comparison_detail_json(comparison: Comparison) -> dict:
         for fact in facts[pattern]:
             by_index[fact["index"]][pattern] = fact["run_id"]
     finished = all(fact["status"] in FINAL for pattern in PATTERNS for fact in facts[pattern])
+    words = comparison_words(comparison)
     return {
         **comparison_summary_json(comparison),
         "finished": finished,
@@ -104,8 +113,8 @@ def comparison_detail_json(comparison: Comparison) -> dict:
         "pairs": [{"index": index, **by_index[index]} for index in sorted(by_index)],
         "aggregate": aggregate,
         "distribution": latency_distribution(latencies),
-        "table": comparison_table(aggregate, down=down),
-        "notes": comparison_notes(aggregate, down=down, faults_known=comparison.faults is not None),
+        "table": comparison_table(aggregate, down=down, words=words),
+        "notes": comparison_notes(aggregate, down=down, faults_known=comparison.faults is not None, words=words),
     }
 
 

@@ -1,4 +1,6 @@
-"""Starting a comparison: the same order, N times per pattern, placed in pairs under the same faults."""
+"""Starting a comparison: the same order (or input), N times per pattern, in pairs under the same faults."""
+
+from types import SimpleNamespace
 
 import redis
 from django.conf import settings
@@ -9,7 +11,10 @@ from redis.exceptions import RedisError
 from orders.bursts import BOTH, burst_place
 from orders.models import Product
 from orders.services import DEFAULT_DESIGN
+from workflowviz.engine.designs import UnknownDesign
 from workflowviz.engine.faults import faults_summary
+from workflowviz.engine.models import Pattern
+from workflowviz.engine.runs import BadInput, BadOverrides, run_start
 from workflowviz.values import is_whole
 
 from .models import Comparison, ComparisonRun
@@ -44,25 +49,30 @@ def _check(*, sku, quantity, count, policy) -> None:
         raise ValidationError(errors)
 
 
-def comparison_start(
-    *,
-    sku: str,
-    quantity: int,
-    customer_email: str,
-    count: int,
-    region: str = "north",
-    workflow: str = DEFAULT_DESIGN,
-    policy: dict | None = None,
-    created_by=None,
-) -> Comparison:
-    """Place `count` identical orders per pattern, in pairs (one of each, the first of a pair alternating),
-    so that both patterns meet the same queues and faults; record the faults in force.
+def _runs_start(*, workflow: str, data, count: int, policy: dict | None) -> tuple[list, dict]:
+    """`count` runs per pattern of any design with the same input, in pairs like the orders below."""
+    if not is_whole(count, 1, MAX_PER_PATTERN):
+        raise ValidationError({"count": f"Must be a whole number from 1 to {MAX_PER_PATTERN} (runs per pattern)."})
+    started = []
+    for index in range(count):
+        pair = [Pattern.ORCHESTRATION, Pattern.CHOREOGRAPHY][:: 1 if index % 2 == 0 else -1]
+        for pattern in pair:
+            try:
+                run = run_start(workflow=workflow, pattern=pattern, data=data, policy_overrides=policy or None)
+            except BadInput as bad:
+                raise ValidationError(bad.problems) from None
+            except BadOverrides as bad:
+                raise ValidationError({f"policy.{k}": v for k, v in bad.problems.items()}) from None
+            except UnknownDesign as error:
+                raise ValidationError({"workflow": f"No runnable design '{workflow[:64]}': {error}"}) from None
+            started.append((index, SimpleNamespace(run_id=run.id, pattern=pattern)))
+    return started, {}
 
-    Raises ValidationError (by field) when not even the first order can be placed; if a later order
-    cannot be (stock taken meanwhile), the comparison keeps what was placed and says why in `stopped`.
-    """
+
+def _orders_place(*, sku, quantity, customer_email, region, workflow, count, policy) -> tuple[list, dict]:
+    """Place `count` identical orders per pattern, in pairs (one of each, the first of a pair alternating).
+    If a later order cannot be placed (stock taken meanwhile), what was placed stays, with why."""
     _check(sku=sku, quantity=quantity, count=count, policy=policy)
-    faults = faults_in_force()
     placed: list[tuple[int, object]] = []
     stopped: dict[str, str] = {}
     for index in range(count):
@@ -87,6 +97,35 @@ def comparison_start(
         if result.stopped:
             stopped = result.stopped
             break
+    return placed, stopped
+
+
+def comparison_start(
+    *,
+    count: int,
+    workflow: str = DEFAULT_DESIGN,
+    policy: dict | None = None,
+    input: dict | None = None,
+    sku: str = "",
+    quantity: int | None = None,
+    customer_email: str = "",
+    region: str = "north",
+    created_by=None,
+) -> Comparison:
+    """Run the same order (or, for a design not started by an order, the same `input`) `count` times per
+    pattern, in pairs, so that both patterns meet the same queues and faults; record the faults in force.
+
+    Raises ValidationError (by field) when not even the first run can start.
+    """
+    faults = faults_in_force()
+    if input is not None:
+        placed, stopped = _runs_start(workflow=workflow, data=input, count=count, policy=policy)
+        sku, quantity, customer_email, region = "", None, "", ""
+    else:
+        placed, stopped = _orders_place(
+            sku=sku, quantity=quantity, customer_email=customer_email, region=region, workflow=workflow,
+            count=count, policy=policy,
+        )  # fmt: skip
     with transaction.atomic():
         comparison = Comparison.objects.create(
             created_by=created_by if created_by is not None and created_by.is_authenticated else None,
@@ -94,6 +133,7 @@ def comparison_start(
             quantity=quantity,
             customer_email=customer_email,
             region=region,
+            input=input,
             workflow=workflow,
             policy=policy or None,
             count=count,

@@ -1,6 +1,6 @@
 """The table of what differed: one row per figure, a column per pattern, as the page shows it."""
 
-from .words import PATTERNS, label, labels, listing, ms_text, plural
+from .words import PATTERNS, Words, label, labels, listing, ms_text, plural
 
 MESSAGE_WORDS = {
     "command": ("command",),
@@ -39,22 +39,22 @@ def _addressed(agg: dict) -> str:
     return "0"
 
 
-def _state(pattern: str, agg: dict) -> str:
+def _state(pattern: str, agg: dict, w: Words) -> str:
     if not agg["runs"]:
         return "–"
     if pattern == "orchestration":
-        return "in Orders: the coordinator's run (its data and the replies it heard)"
+        return f"in {w.coordinator}: the coordinator's run (its data and the replies it heard)"
     if not agg["state_in"]:
         return "nowhere yet"
     joins = f"; joins kept by {labels(agg['joins'])}" if agg["joins"] else ""
     return f"spread over {labels(agg['state_in'])}, each its own part{joins}"
 
 
-def _records(agg: dict) -> str:
+def _records(agg: dict, w: Words) -> str:
     per_order = agg["records"]["per_order"]
     if per_order is None:
         return "–"
-    return f"{per_order:g} per order, written by {plural(len(agg['sources']), 'service')}"
+    return f"{per_order:g} per {w.unit}, written by {plural(len(agg['sources']), 'service')}"
 
 
 def _finished(agg: dict, service: str) -> str:
@@ -78,28 +78,33 @@ def _waited(agg: dict, service: str) -> str:
     return text + (f"; {still} still waiting" if still else "")
 
 
-def comparison_table(aggregate: dict, *, down: list[str]) -> list[dict]:
+def comparison_table(aggregate: dict, *, down: list[str], words: Words | None = None) -> list[dict]:
     """Rows {key, label, orchestration, choreography, differs}."""
+    w = words or Words()
     fault = f" ({labels(down)} off at start)" if down else ""
 
     def latency(q):
         return lambda pattern, agg: ms_text(agg["latency_ms"][q])
 
     rows = [
-        ("finished", "Orders finished", lambda p, a: f"{a['finished']} of {a['runs']}"),
+        ("finished", f"{w.units.capitalize()} finished", lambda p, a: f"{a['finished']} of {a['runs']}"),
         ("outcome", f"Outcome{fault}", lambda p, a: _outcome(a)),
         ("latency_p50", "End-to-end latency p50", latency("p50")),
         ("latency_p95", "End-to-end latency p95", latency("p95")),
         ("latency_p99", "End-to-end latency p99", latency("p99")),
         ("latency_max", "End-to-end latency max", latency("max")),
         ("messages", "Messages sent", lambda p, a: _messages(a)),
-        ("addressed", "Services Orders must know", lambda p, a: _addressed(a)),
-        ("state", "Where the order's state lives", _state),
+        ("addressed", f"Services {w.coordinator} must know", lambda p, a: _addressed(a)),
+        ("state", f"Where the {w.unit}'s state lives", lambda p, a: _state(p, a, w)),
         ("retries", "Retries", lambda p, a: str(a["retries"])),
         ("timeouts", "Timeouts", lambda p, a: str(a["timeouts"])),
         ("compensations", "Compensations (steps undone)", lambda p, a: str(a["compensations"])),
         ("duplicates", "Duplicate deliveries ignored", lambda p, a: str(a["duplicates"])),
-        ("records", "Records to reconstruct an order", lambda p, a: _records(a)),
+        (
+            "records",
+            f"Records to reconstruct {'an' if w.unit[0] in 'aeiou' else 'a'} {w.unit}",
+            lambda p, a: _records(a, w),
+        ),
     ]
     for service in down:
         name = label(service)

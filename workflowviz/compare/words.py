@@ -1,18 +1,36 @@
-"""Figures as the compare page writes them."""
+"""Figures as the compare page writes them, in the words of the design compared."""
+
+from dataclasses import dataclass
+
+from workflowviz.engine.registry import service_get, service_names
 
 PATTERNS = ("orchestration", "choreography")
-SERVICE_LABELS = {"orders": "Orders", "notifications": "Notifications", "sellers": "Sellers", "logistics": "Logistics"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """Who coordinates the design compared, and what one run of it is called ("order" in the shop)."""
+
+    coordinator: str = "Orders"
+    unit: str = "order"
+
+    @property
+    def units(self) -> str:
+        return f"{self.unit}s"
+
+
+def words_for(*, trigger: str, coordinator: str) -> Words:
+    return Words(coordinator=label(coordinator), unit="order" if trigger == "OrderPlaced" else "run")
 
 
 def label(service: str) -> str:
-    return SERVICE_LABELS.get(service) or service[:1].upper() + service[1:]
-
-
-SERVICE_ORDER = ["orders", "notifications", "sellers", "logistics", "rewards"]
+    info = service_get(service)
+    return info.label if info else service[:1].upper() + service[1:]
 
 
 def _order(service: str) -> tuple:
-    return (SERVICE_ORDER.index(service) if service in SERVICE_ORDER else len(SERVICE_ORDER), service)
+    order = service_names()
+    return (order.index(service) if service in order else len(order), service)
 
 
 def labels(services) -> str:

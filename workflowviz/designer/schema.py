@@ -71,6 +71,10 @@ STEP = {
         "id": STEP_ID,
         "action": ACTION_KEY,
         "end": {"type": "string", "maxLength": 120, "description": "The result an end gives the run."},
+        "fails": {
+            "type": "boolean",
+            "description": "On an end: reaching it fails the run, and the steps done are undone (saga).",
+        },
         "after": {"type": "array", "maxItems": MAX_STEPS, "uniqueItems": True, "items": EDGE},
         "join": {"enum": list(JOINS), "description": "With several edges: wait for all, or run on the first."},
         "max_visits": {

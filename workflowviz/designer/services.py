@@ -5,8 +5,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from workflowviz.engine.designs import UnknownDesign
+from workflowviz.modelled.services import (
+    UnknownService,
+    declaration_json,
+    declaration_same,
+    service_create,
+    service_replace,
+)
+from workflowviz.modelled.services import service_get as declared_service_get
 
-from .builtins import BUILTIN_DESIGNS, ORDER_PLACED
+from . import carried
+from .builtins import BUILTIN_DESIGNS, BUILTIN_SERVICES, ORDER_PLACED
 from .models import Design, DesignVersion, VersionOrigin
 from .validation import Problem, design_problems, errors_only
 
@@ -40,6 +49,8 @@ def _step_definition(step: dict) -> dict:
     stored = {"id": step["id"]}
     if "end" in step and not step.get("action"):
         stored["end"] = step["end"]
+        if step.get("fails"):
+            stored["fails"] = True
     else:
         stored["action"] = step["action"]
     stored["after"] = list(step.get("after", []))
@@ -71,11 +82,18 @@ def design_json(version: DesignVersion) -> dict:
 
 
 def design_check(design) -> list[Problem]:
-    """The design's problems; raises DesignInvalid when there is any error."""
-    problems = design_problems(design)
+    """The design's problems (the services it carries counted in); raises DesignInvalid when there is any error."""
+    problems = design_problems(design, **carried.catalogue(design)) + carried.problems(design)
     if errors_only(problems):
         raise DesignInvalid(problems)
     return problems
+
+
+def design_export(version: DesignVersion) -> dict:
+    """A version as a design file: its JSON and the declared services it uses, so it runs elsewhere too."""
+    design = design_json(version)
+    services = carried.services_used(design)
+    return {**design, "services": services} if services else design
 
 
 def _version_add(design: Design, definition: dict, *, user, origin: str) -> DesignVersion:
@@ -92,12 +110,14 @@ def _version_add(design: Design, definition: dict, *, user, origin: str) -> Desi
 
 
 def design_create(*, design: dict, user=None, origin: str = VersionOrigin.API) -> DesignVersion:
-    """A new design from its JSON, as version 1. Raises DesignInvalid or DesignExists."""
+    """A new design from its JSON, as version 1, declaring the services it carries that are missing.
+    Raises DesignInvalid or DesignExists; nothing is saved then."""
     design_check(design)
     try:
         with transaction.atomic():
             if Design.objects.filter(slug=design["slug"]).exists():
                 raise DesignExists(design["slug"])
+            carried.declare_missing(design, user=user)
             stored = Design.objects.create(slug=design["slug"], name=design["name"])
             return _version_add(stored, definition_of(design), user=user, origin=origin)
     except IntegrityError:
@@ -121,6 +141,7 @@ def design_version_create(*, slug: str, design: dict, user=None, origin: str = V
         stored = Design.objects.select_for_update().filter(slug=slug).first()
         if stored is None:
             raise UnknownDesign(slug)
+        carried.declare_missing(design, user=user)
         return _version_add(stored, definition_of(design), user=user, origin=origin)
 
 
@@ -130,6 +151,7 @@ def design_version_update(*, slug: str, number: int, design: dict, user=None) ->
     design_check(design)
     definition = definition_of(design)
     with transaction.atomic():
+        carried.declare_missing(design, user=user)
         version = DesignVersion.objects.select_related("design").filter(design__slug=slug, number=number).first()
         if version is None:
             raise UnknownDesign(f"{slug} v{number}")
@@ -174,8 +196,21 @@ def design_version_get(slug: str, *, version: int | None = None, trigger: str | 
     return design_json(stored)
 
 
+def ensure_builtin_services() -> None:
+    """Declare the built-in declared services (travel, payments), and again one whose code changed."""
+    for declaration in BUILTIN_SERVICES:
+        try:
+            current = declaration_json(declared_service_get(declaration["name"]))
+        except UnknownService:
+            service_create(declaration)
+            continue
+        if not declaration_same(current, declaration):
+            service_replace(declaration["name"], declaration)
+
+
 def ensure_builtin_designs() -> list[DesignVersion]:
     """Store each built-in design, and a new version of one whose code changed. Running it again changes nothing."""
+    ensure_builtin_services()
     created = []
     for slug, builtin in BUILTIN_DESIGNS.items():
         definition = definition_of(builtin)

@@ -100,6 +100,8 @@ def design_problems(design, actions: dict[str, Action] | None = None, events: di
         unique.append(step)
         if step.get("action") and "end" in step:
             problems.append(Problem("action_and_end", "a step has an action or is an end, not both", step=step["id"]))
+        if step.get("fails") and "end" not in step:
+            problems.append(Problem("fails_not_end", "only an end can fail the run", step=step["id"]))
     parsed = design_parse({**design, "steps": [{**step, "action": step.get("action", "")} for step in unique]})
     context = Context(design=parsed, actions=actions, events=events, runnable=set(), available={})
     problems += _check_design(design, context)

@@ -62,6 +62,10 @@ def event_publish(
             step_queued(unit, step, at=now, visit=_next_visit(unit, step))
     for end in ends:
         end_reach(unit, end, lane=OBSERVER, visit=visit)
+    failing = next((end for end in ends if end.fails), None)
+    if failing is not None and unit.run.status == RunStatus.RUNNING:
+        # The service whose outcome leads to a failing end tells everyone, as a failing step would.
+        cancel_run(unit, graph.step(from_step), f"the run reached {failing.id}: {failing.end}", data)
 
 
 def _next_visit(unit: Unit, step: Step) -> int:

@@ -82,6 +82,9 @@ def _arrive(unit: Unit, graph: Design, *, from_step: str, outcome: str) -> None:
         decision = join_arrive(step, state, edge, in_cycle=step.id in graph.in_cycle)
         if decision.verdict == Verdict.RUN and step.is_end:
             end_reach(unit, step, lane=graph.coordinator, visit=decision.visit)
+            if step.fails:
+                saga_start(unit, failed_step=step.id, reason=f"the run reached {step.id}: {step.end}")
+                break
         elif decision.verdict == Verdict.RUN:
             command_send(unit, graph, step, visit=decision.visit)
         elif decision.verdict == Verdict.BOUND:
@@ -133,6 +136,14 @@ def saga_start(unit: Unit, *, failed_step: str, reason: str) -> None:
     compensate_next(unit)
 
 
+def _undoable(graph: Design, step: Step, data: dict) -> bool:
+    """A step is undone when it has a compensation and its outcome gave what that needs: a decision that
+    did nothing (no car available, hence no car_ref) has nothing to undo."""
+    if not compensation_of(step):
+        return False
+    return all(name in data for name in compensation_action(graph, step).inputs)
+
+
 def compensate_next(unit: Unit) -> None:
     """Compensate the most recently completed step that has not been; end the run when none is left."""
     graph = graph_of(unit.run)
@@ -140,7 +151,9 @@ def compensate_next(unit: Unit) -> None:
     if any(state.status in (*IN_FLIGHT_STEP_STATUSES, StepStatus.COMPENSATING) for state in states):
         return  # wait for that reply
     done = [
-        state for state in states if state.status == StepStatus.SUCCEEDED and compensation_of(graph.step(state.step_id))
+        state
+        for state in states
+        if state.status == StepStatus.SUCCEEDED and _undoable(graph, graph.step(state.step_id), unit.run.data)
     ]
     if not done:
         run_finish(unit, RunStatus.COMPENSATED, reason="every completed step was compensated")

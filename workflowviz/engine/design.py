@@ -7,7 +7,8 @@ An edge `"pay"` means "after step pay, whatever its outcome"; `"pay:PaymentRejec
 only when it ended with PaymentRejected"; `"trigger"` means "when the run starts" (a step that follows
 nothing starts then too; a loop's first step names it beside the edge that brings it back). A step with
 several edges waits for all of them (`join: "all"`) or runs on the first (`join: "first"`). A step with
-`end` instead of an action ends its branch and gives the run its result. A cycle is allowed when its
+`end` instead of an action ends its branch and gives the run its result; a failing end (`fails`) fails
+the run, and what was done is undone. A cycle is allowed when its
 steps say how often they may run (`max_visits`): the loop's bound.
 """
 
@@ -121,6 +122,7 @@ class Step:
     join: str = JOIN_ALL
     max_visits: int = 1
     end: str | None = None  # an end step: the result it gives the run
+    fails: bool = False  # a failing end: reaching it fails the run, and what was done is undone (saga)
     policy: Policy = field(default_factory=Policy)
     # As written in the design (a run's copy fills in every setting).
     policy_given: dict = field(default_factory=dict, compare=False)
@@ -137,6 +139,8 @@ class Step:
         data = {"id": self.id}
         if self.is_end:
             data["end"] = self.end
+            if self.fails:
+                data["fails"] = True
         else:
             data.update(action=self.action, service=self.service)
         data["after"] = [str(edge) for edge in self.after]
@@ -212,6 +216,7 @@ def _step_parse(data: dict) -> Step:
         join=data.get("join") or JOIN_ALL,
         max_visits=int(data.get("max_visits") or 1),
         end=(data.get("end") or "") if is_end else None,
+        fails=bool(data.get("fails")) and is_end,
         policy=Policy() if is_end else Policy.from_json(given),
         policy_given=given,
     )

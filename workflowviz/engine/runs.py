@@ -104,8 +104,10 @@ def input_problems(event: EventInfo, data) -> dict[str, str]:
     return problems
 
 
-def run_start(*, workflow: str, pattern: str, data, version: int | None = None) -> Run:
-    """Start a run of any design with its trigger's input. Raises UnknownDesign or BadInput."""
+def run_start(
+    *, workflow: str, pattern: str, data, version: int | None = None, policy_overrides: dict | None = None
+) -> Run:
+    """Start a run of any design with its trigger's input. Raises UnknownDesign, BadInput or BadOverrides."""
     problems = {} if pattern in Pattern.values else {"pattern": f"Must be one of: {', '.join(Pattern.values)}."}
     design = design_get(workflow, version=version)
     trigger = design.get("trigger") or "OrderPlaced"
@@ -117,6 +119,8 @@ def run_start(*, workflow: str, pattern: str, data, version: int | None = None) 
     if problems:
         raise BadInput(problems)
     with transaction.atomic():
-        run = run_create(pattern=pattern, design_slug=workflow, trigger=trigger, version=version)
+        run = run_create(
+            pattern=pattern, design_slug=workflow, trigger=trigger, version=version, policy_overrides=policy_overrides
+        )
         run_begin(run=run, trigger=trigger, data=data)
     return run

@@ -66,6 +66,20 @@ def declaration_json(service: DeclaredService) -> dict:
     }
 
 
+def declaration_shape(declaration: dict) -> tuple:
+    """What two declarations of one service must agree on: its events and its actions (not its label)."""
+    actions = sorted(
+        (action.get("name"), repr(sorted(action_definition(action).items())))
+        for action in declaration.get("actions") or []
+    )
+    return tuple(actions), tuple(sorted(repr(event) for event in declaration.get("events") or []))
+
+
+def declaration_same(current: dict, wanted: dict) -> bool:
+    looks = all(current.get(key) == wanted[key] for key in ("label", "colour", "description") if key in wanted)
+    return looks and declaration_shape(current) == declaration_shape(wanted)
+
+
 def taken_events(*, besides: str = "") -> dict[str, str]:
     """Event name → the service that has it (coded or declared), leaving out `besides`."""
     return {event.name: event.service for event in events_all() if event.service != besides}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from logistics.models import DeliveryPartner
 from orders.models import Product
-from sellers.models import Seller
+from sellers.models import Seller, StockLevel
 
 SELLERS = [
     ("acme", "Acme Outfitters", "orders@acme.example"),
@@ -30,6 +30,10 @@ PARTNERS = [
     ("Sunset Vans", "west", 100),
 ]
 DEMO_STOCK = 1_000_000
+# What each seller has on hand for the stock check (order-fulfilment-stock): plenty, except a few
+# rugs, so that the seller's "short" decision shows after a handful of orders.
+SELLER_STOCK = {"RUG-WOOL": 3}
+SELLER_STOCK_DEFAULT = 10_000
 
 
 def demo_seed() -> dict[str, int]:
@@ -38,6 +42,12 @@ def demo_seed() -> dict[str, int]:
     for sku, name, price, seller in PRODUCTS:
         Product.objects.get_or_create(
             sku=sku, defaults={"name": name, "price": Decimal(price), "stock": DEMO_STOCK, "seller_code": seller}
+        )
+    for sku, _, _, seller in PRODUCTS:
+        StockLevel.objects.get_or_create(
+            seller=Seller.objects.get(code=seller),
+            sku=sku,
+            defaults={"on_hand": SELLER_STOCK.get(sku, SELLER_STOCK_DEFAULT)},
         )
     for name, region, capacity in PARTNERS:
         DeliveryPartner.objects.get_or_create(name=name, defaults={"region": region, "capacity": capacity})

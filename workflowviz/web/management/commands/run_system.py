@@ -6,10 +6,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from workflowviz.processes import ProcessGroup, port_answers, redis_start, redis_url_port, system_argvs
+from workflowviz.web.supervisor import WorkerSupervisor
 
 
 class Command(BaseCommand):
-    help = "Start Redis (if needed), daphne, one worker per service queue and the reconciler; Ctrl-C stops all."
+    help = (
+        "Start Redis (if needed), daphne, the reconciler and one worker per service queue, a declared service's "
+        "within seconds of its declaration; Ctrl-C (or SIGTERM) stops all."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -25,27 +29,27 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             self.stdout.write(f"Starting the embedded redis-server on 127.0.0.1:{redis_port}")
             group.processes["redis"] = redis_start(redis_port, settings.VAR_DIR / "redis")
-        for name, argv in system_argvs(port=port, host=host, workers_per_queue=workers_per_queue).items():
+        for name, argv in system_argvs(queues=[], port=port, host=host).items():
             group.start(name, argv)
+        supervisor = WorkerSupervisor(group, workers_per_queue=workers_per_queue)
         self.stdout.write(
             f"workflowviz is starting on http://{host}:{port}/ "
             f"({workers_per_queue} worker(s) per queue, Redis {settings.REDIS_URL}). Ctrl-C stops everything."
         )
         stopping = []
+        # Both, whether started in the foreground or in the background (where SIGINT may come ignored).
         signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
-        try:
-            while not stopping:
-                # A worker or the reconciler that dies (killed, Redis lost) is started again;
-                # nothing is lost meanwhile because messages wait in the outbox and the queues.
-                for name in group.restart_dead():
-                    self.stderr.write(f"{name} exited; started it again")
-                dead = group.dead()
-                if dead:
-                    self.stderr.write(f"Stopping: process(es) exited: {dead}")
-                    break
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+        signal.signal(signal.SIGINT, lambda *a: stopping.append(True))
+        while not stopping:
+            # Workers and the reconciler that die (killed, Redis lost) are started again, and a service
+            # declared meanwhile gets its worker: messages wait in the outbox and the queues meanwhile.
+            for change in supervisor.tick():
+                self.stderr.write(change)
+            dead = {name: code for name, code in group.dead().items() if not name.startswith("worker-")}
+            if dead:
+                self.stderr.write(f"Stopping: process(es) exited: {dead}")
+                break
+            time.sleep(0.5)
         self.stdout.write("Stopping workflowviz…")
         group.stop()
         self.stdout.write("Stopped.")

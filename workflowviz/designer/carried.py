@@ -1,0 +1,90 @@
+"""The declared services a design file carries, so that a design exported here runs on another installation.
+
+Export adds the declarations of the declared services a design uses. Import declares those this
+installation lacks; one it has must be declared the same way (same events and actions), or the import
+is refused naming the difference. Checking a design counts the carried services in before they exist.
+"""
+
+from workflowviz.engine.registry import EventInfo, actions_all, coded_service_names, events_all
+from workflowviz.modelled.declarations import service_problems
+from workflowviz.modelled.executor import action_of
+from workflowviz.modelled.models import DeclaredService
+from workflowviz.modelled.services import (
+    action_definition,
+    declaration_json,
+    declaration_shape,
+    service_create,
+    taken_events,
+)
+
+from .validation import Problem
+
+
+def _carried(design) -> list:
+    services = design.get("services") if isinstance(design, dict) else None
+    return [s for s in services if isinstance(s, dict)] if isinstance(services, list) else []
+
+
+def _declared() -> dict[str, DeclaredService]:
+    return {service.name: service for service in DeclaredService.objects.filter(deleted_at__isnull=True)}
+
+
+def problems(design) -> list[Problem]:
+    """Carried services that are malformed, clash with a coded one, or differ from the one declared here."""
+    found = []
+    declared = _declared()
+    coded = set(coded_service_names())
+    for index, declaration in enumerate(_carried(design)):
+        name = declaration.get("name")
+        where = f"services[{index}]"
+        if name in declared:
+            if declaration_shape(declaration_json(declared[name])) != declaration_shape(declaration):
+                message = f"a service '{name}' is declared here with other events or actions; rename one of them"
+                found.append(Problem("service_differs", message, path=where))
+            continue
+        taken = taken_events(besides=str(name))
+        for path, message in service_problems(declaration, taken_events=taken, coded_services=coded).items():
+            found.append(Problem("bad_service", f"{where}.{path}: {message}", path=f"{where}.{path}"))
+    return found
+
+
+def catalogue(design) -> dict:
+    """The actions and events to check a design against: today's, plus those of the services it carries."""
+    actions = {action.key: action for action in actions_all()}
+    events = {event.name: event for event in events_all()}
+    for declaration in _carried(design):
+        name = declaration.get("name")
+        if not isinstance(name, str):
+            continue
+        for action in declaration.get("actions") or []:
+            try:
+                carried = action_of(name, action["name"], action_definition(action))
+            except (KeyError, TypeError):
+                continue  # malformed: `problems` names it
+            actions.setdefault(carried.key, carried)
+            for outcome in carried.outcomes:
+                events.setdefault(outcome.event, EventInfo(outcome.event, outcome.fields, name))
+        for event in declaration.get("events") or []:
+            if isinstance(event, dict) and isinstance(event.get("name"), str):
+                fields = tuple(f.get("name") for f in event.get("fields") or [] if isinstance(f, dict))
+                types = {
+                    f.get("name"): f.get("type", "string") for f in event.get("fields") or [] if isinstance(f, dict)
+                }
+                events.setdefault(event["name"], EventInfo(event["name"], fields, name, types))
+    return {"actions": actions, "events": events}
+
+
+def declare_missing(design, *, user=None) -> None:
+    """Declare the carried services this installation lacks (inside the caller's transaction)."""
+    declared = _declared()
+    for declaration in _carried(design):
+        if declaration.get("name") not in declared:
+            service_create(declaration, user=user)
+
+
+def services_used(design: dict) -> list[dict]:
+    """The declarations of the declared services a design's steps or trigger use."""
+    declared = _declared()
+    names = {step.get("action", "").split(".", 1)[0] for step in design["steps"]}
+    names |= {s.name for s in declared.values() if any(e.get("name") == design.get("trigger") for e in s.events)}
+    return [declaration_json(declared[name]) for name in sorted(names) if name in declared]
