@@ -212,12 +212,12 @@ CARS = {
     "actions": [
         {
             "name": "rent_car",
-            "description": "No van is ever free, and at most 50 cars are out: then there is no car.",
+            "description": "Every van is always out: a trip asking for one gets no car.",
             "inputs": ["trip_id", "car_class"],
             "choice": "rule",
             "outcomes": [
                 {"event": "NoCarAvailable", "fields": [{"name": "trip_id"}],
-                 "when": 'car_class == "van" or count("CarRented") >= 50'},
+                 "when": 'car_class == "van"'},
                 {"event": "CarRented", "fields": [{"name": "trip_id"}, {"name": "car_ref"}]},
             ],
             "latency_ms": [100, 300],

@@ -38,7 +38,7 @@ def _load() -> None:
             colour=service.colour,
             modelled=True,
             description=service.description,
-            records_url=f"/admin/modelled/declaredservice/{service.pk}/records/",
+            records_url=f"/admin/modelled/declaredservice/{service.pk}/records/",  # DeclaredServiceAdmin.records_view
         )
         for service in services
     ]
