@@ -156,3 +156,15 @@ def test_checker_finds_a_violation_in_a_real_file_layout(tmp_path):
     assert violations(bad.read_text(), app="orders", module=module_name(bad, tmp_path)) == [
         "orders.handlers:1 imports service app 'notifications' (notifications.services)"
     ]
+
+
+def test_no_engine_function_is_longer_than_sixty_lines():
+    """The engine is read more than any other part: each of its functions fits on a screen."""
+    long = []
+    for path in sorted((BASE_DIR / "workflowviz" / "engine").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 60:
+                long.append(f"{module_name(path, BASE_DIR)}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert long == []

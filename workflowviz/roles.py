@@ -20,10 +20,6 @@ def has_role(user, role: str) -> bool:
     return user.groups.filter(name__in=GRANTED_BY[role]).exists()
 
 
-def roles_of(user) -> list[str]:
-    return [role for role in ROLES if has_role(user, role)]
-
-
 def role_required(role: str):
     """A page decorator: log in first, then the role (403 without it)."""
     from functools import wraps

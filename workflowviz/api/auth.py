@@ -1,5 +1,6 @@
 """API authentication: a session (with CSRF on writes) or an `Authorization: Bearer <token>` header."""
 
+import uuid
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,18 @@ from .tokens import token_user
 
 def error_response(status: int, errors: dict[str, str]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
+
+
+def found_or_404(queryset, pk, name: str):
+    """(the row whose uuid is `pk`, None) or (None, a 404 saying the id is malformed or unknown)."""
+    try:
+        uuid.UUID(str(pk))
+    except ValueError:
+        return None, error_response(404, {name: f"Not a {name.removesuffix('_id')} id."})
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        return None, error_response(404, {name: f"No such {name.removesuffix('_id')}."})
+    return row, None
 
 
 def invalid_response(error: ValidationError) -> JsonResponse:

@@ -1,6 +1,5 @@
 """The comparisons API: start one (operator), read one or the recent ones (viewer)."""
 
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -11,7 +10,7 @@ from workflowviz.compare.selectors import comparison_detail_json, comparison_lis
 from workflowviz.compare.services import comparison_start
 from workflowviz.values import digits
 
-from .auth import api_view, error_response, invalid_response
+from .auth import api_view, error_response, found_or_404, invalid_response
 from .body import json_fields, json_object
 
 # The same order N times per pattern, or (with "input") any design's run with the same input.
@@ -67,11 +66,5 @@ def comparisons(request):
 
 @api_view(["GET"])
 def comparison_detail(request, comparison_id):
-    try:
-        uuid.UUID(str(comparison_id))
-    except ValueError:
-        return error_response(404, {"comparison_id": "Not a comparison id."})
-    comparison = Comparison.objects.select_related("created_by").filter(pk=comparison_id).first()
-    if comparison is None:
-        return error_response(404, {"comparison_id": "No such comparison."})
-    return JsonResponse(comparison_detail_json(comparison))
+    comparison, problem = found_or_404(Comparison.objects.select_related("created_by"), comparison_id, "comparison_id")
+    return problem or JsonResponse(comparison_detail_json(comparison))

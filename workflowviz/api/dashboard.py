@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 
 from orders.bursts import BOTH, MAX_BURST_CHUNK, burst_place
-from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.design import MAX_LATENCY_MS
 from workflowviz.engine.models import Pattern
 from workflowviz.engine.selectors import run_statuses
@@ -15,6 +14,7 @@ from workflowviz.values import is_whole
 
 from .auth import api_view, error_response, invalid_response
 from .body import json_fields, json_object
+from .orders import order_fields
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
 OPTIONAL_BURST_FIELDS = {"region", "offset", "latency_ms", "workflow", "policy"}
@@ -57,14 +57,9 @@ def orders_burst(request):
         result = burst_place(
             count=data["count"],
             pattern=data["pattern"],
-            sku=data["sku"],
-            quantity=data["quantity"],
-            customer_email=data["customer_email"],
-            region=data.get("region", "north"),
             offset=data.get("offset", 0),
             latency_ms=data.get("latency_ms"),
-            design=data.get("workflow", DEFAULT_DESIGN),
-            policy_overrides=data.get("policy"),
+            **order_fields(data),
         )
     except ValidationError as error:
         return invalid_response(error)

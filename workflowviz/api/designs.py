@@ -109,16 +109,21 @@ def workflow_validate(request):
     )
 
 
-@api_view(["GET"])
-def workflow_detail(request, slug):
+def _version_asked(request, slug):
+    """(the version ?version= names, or the latest; None) or (None, a 400/404 answer)."""
     number, problem = _version_number(request.GET.get("version"))
     if problem:
-        return problem
+        return None, problem
     try:
-        version = version_get(slug=slug, number=number)
+        return version_get(slug=slug, number=number), None
     except UnknownDesign:
-        return error_response(404, {"slug": "No such design or version."})
-    return JsonResponse(design_export(version))
+        return None, error_response(404, {"slug": "No such design or version."})
+
+
+@api_view(["GET"])
+def workflow_detail(request, slug):
+    version, problem = _version_asked(request, slug)
+    return problem or JsonResponse(design_export(version))
 
 
 @api_view(["GET", "POST"], write_role=DESIGNER)
@@ -181,13 +186,9 @@ def workflow_diff(request, slug):
 
 @api_view(["GET"])
 def workflow_mermaid(request, slug):
-    number, problem = _version_number(request.GET.get("version"))
+    version, problem = _version_asked(request, slug)
     if problem:
         return problem
-    try:
-        version = version_get(slug=slug, number=number)
-    except UnknownDesign:
-        return error_response(404, {"slug": "No such design or version."})
     return HttpResponse(mermaid(design_json(version), version.number), content_type="text/plain; charset=utf-8")
 
 

@@ -87,9 +87,13 @@ UNAUTHORIZED = _error("Not logged in and no valid bearer token.")
 OBJECT = {"type": "object"}
 
 
+def _json_body(schema):
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _post(summary, request_schema, responses):
-    body = {"required": True, "content": {"application/json": {"schema": request_schema}}}
-    return {"post": {"summary": summary, "requestBody": body, "responses": {**responses, "401": UNAUTHORIZED}}}
+    responses = {**responses, "401": UNAUTHORIZED}
+    return {"post": {"summary": summary, "requestBody": _json_body(request_schema), "responses": responses}}
 
 
 # The dashboard's endpoints (workflowviz/api/dashboard.py).
@@ -196,34 +200,29 @@ def openapi_schema() -> dict:
             "/api/orders": {
                 "post": {
                     "summary": "Place an order; its run starts at once.",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["customer_email", "sku", "quantity", "pattern"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "customer_email": {"type": "string", "format": "email", "maxLength": 254},
+                                "sku": {"type": "string"},
+                                "quantity": {"type": "integer", "minimum": 1, "maximum": 1000},
+                                "pattern": {"enum": ["orchestration", "choreography"]},
+                                "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
+                                "workflow": {"type": "string", "default": "order-fulfilment"},
+                                "policy": {
                                     "type": "object",
-                                    "required": ["customer_email", "sku", "quantity", "pattern"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "customer_email": {"type": "string", "format": "email", "maxLength": 254},
-                                        "sku": {"type": "string"},
-                                        "quantity": {"type": "integer", "minimum": 1, "maximum": 1000},
-                                        "pattern": {"enum": ["orchestration", "choreography"]},
-                                        "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
-                                        "workflow": {"type": "string", "default": "order-fulfilment"},
-                                        "policy": {
-                                            "type": "object",
-                                            "description": 'Step policy overrides (faults): {"*" or a step id: '
-                                            '{"failure_probability": 0..1, "latency_ms": [lo, hi], '
-                                            '"max_attempts": 1..10, "timeout_seconds": 1..3600, '
-                                            '"backoff_seconds": 0..60}}',
-                                            "additionalProperties": {"type": "object"},
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
+                                    "description": 'Step policy overrides (faults): {"*" or a step id: '
+                                    '{"failure_probability": 0..1, "latency_ms": [lo, hi], '
+                                    '"max_attempts": 1..10, "timeout_seconds": 1..3600, '
+                                    '"backoff_seconds": 0..60}}',
+                                    "additionalProperties": {"type": "object"},
+                                },
+                            },
+                        }
+                    ),
                     "responses": {
                         "201": _ok(
                             "Placed.",
@@ -253,23 +252,18 @@ def openapi_schema() -> dict:
                 },
                 "post": {
                     "summary": "Take a service down or up; deliver its next N messages twice (operator role).",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["service"],
-                                    "additionalProperties": False,
-                                    "properties": {
-                                        "service": {"type": "string"},
-                                        "down": {"type": "boolean"},
-                                        "deliver_twice": {"type": "integer", "minimum": 0, "maximum": 10000},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["service"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "service": {"type": "string"},
+                                "down": {"type": "boolean"},
+                                "deliver_twice": {"type": "integer", "minimum": 0, "maximum": 10000},
+                            },
+                        }
+                    ),
                     "responses": {
                         "200": _ok("Switches after the change.", FAULTS),
                         "400": _error("Malformed JSON or unknown fields."),

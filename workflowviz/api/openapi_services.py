@@ -122,60 +122,38 @@ DECLARE_SERVICE = {
 }
 
 
+def _read(summary: str, missing: str) -> dict:
+    return {
+        "summary": summary,
+        "responses": {"200": _json("It."), "401": _json("Not logged in.", ERRORS), "404": _json(missing, ERRORS)},
+    }
+
+
+def _write(summary: str, body: dict | None, ok: str, status: str = "200") -> dict:
+    answer = {"description": ok} if status == "204" else _json(ok)
+    operation = {
+        "summary": summary,
+        "responses": {status: answer, **WRITE_ERRORS, "404": _json("No such service.", ERRORS)},
+    }
+    if body is not None:
+        operation["requestBody"] = _body(body)
+    return operation
+
+
 def services_paths() -> dict:
     paths = {
         "/api/services/{name}": {
-            "get": {
-                "summary": "A service's declaration (a coded one: read-only).",
-                "responses": {
-                    "200": _json("It."),
-                    "401": _json("Not logged in.", ERRORS),
-                    "404": _json("No such service.", ERRORS),
-                },
-            },
-            "put": {
-                "summary": "Replace a declared service's declaration.",
-                "requestBody": _body(SERVICE_SCHEMA),
-                "responses": {"200": _json("Saved."), **WRITE_ERRORS, "404": _json("No such service.", ERRORS)},
-            },
-            "delete": {
-                "summary": "Delete a declared service (its records table stays).",
-                "responses": {
-                    "204": {"description": "Deleted."},
-                    **WRITE_ERRORS,
-                    "404": _json("No such service.", ERRORS),
-                },
-            },
+            "get": _read("A service's declaration (a coded one: read-only).", "No such service."),
+            "put": _write("Replace a declared service's declaration.", SERVICE_SCHEMA, "Saved."),
+            "delete": _write("Delete a declared service (its records table stays).", None, "Deleted.", "204"),
         },
         "/api/services/{name}/actions": {
-            "post": {
-                "summary": "Add an action to a declared service.",
-                "requestBody": _body(ACTION_SCHEMA),
-                "responses": {"201": _json("The service."), **WRITE_ERRORS, "404": _json("No such service.", ERRORS)},
-            },
+            "post": _write("Add an action to a declared service.", ACTION_SCHEMA, "The service.", "201"),
         },
         "/api/services/{name}/actions/{action}": {
-            "get": {
-                "summary": "One action.",
-                "responses": {
-                    "200": _json("It."),
-                    "401": _json("Not logged in.", ERRORS),
-                    "404": _json("No such service or action.", ERRORS),
-                },
-            },
-            "put": {
-                "summary": "Replace an action.",
-                "requestBody": _body(ACTION_SCHEMA),
-                "responses": {"200": _json("The service."), **WRITE_ERRORS, "404": _json("No such service.", ERRORS)},
-            },
-            "delete": {
-                "summary": "Delete an action, unless a design in use needs it.",
-                "responses": {
-                    "204": {"description": "Deleted."},
-                    **WRITE_ERRORS,
-                    "404": _json("No such service.", ERRORS),
-                },
-            },
+            "get": _read("One action.", "No such service or action."),
+            "put": _write("Replace an action.", ACTION_SCHEMA, "The service."),
+            "delete": _write("Delete an action, unless a design in use needs it.", None, "Deleted.", "204"),
         },
         "/api/vocabulary": {
             "get": {

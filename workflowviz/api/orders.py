@@ -13,6 +13,18 @@ ORDER_FIELDS = {"customer_email", "sku", "quantity", "pattern"}
 OPTIONAL_ORDER_FIELDS = {"region", "workflow", "policy"}
 
 
+def order_fields(data: dict) -> dict:
+    """The keyword arguments of `order_place` from a request's JSON (the order, the burst, the comparison)."""
+    return {
+        "sku": data["sku"],
+        "quantity": data["quantity"],
+        "customer_email": data["customer_email"],
+        "region": data.get("region", "north"),
+        "design": data.get("workflow", DEFAULT_DESIGN),
+        "policy_overrides": data.get("policy"),
+    }
+
+
 @api_view(["GET"])
 def products(request):
     return JsonResponse({"results": product_list()})
@@ -24,15 +36,7 @@ def orders(request):
     if problem:
         return problem
     try:
-        order = order_place(
-            sku=data["sku"],
-            quantity=data["quantity"],
-            customer_email=data["customer_email"],
-            pattern=data["pattern"],
-            region=data.get("region", "north"),
-            design=data.get("workflow", DEFAULT_DESIGN),
-            policy_overrides=data.get("policy"),
-        )
+        order = order_place(pattern=data["pattern"], **order_fields(data))
     except ValidationError as error:
         return invalid_response(error)
     return JsonResponse(

@@ -1,6 +1,5 @@
 """Runs over HTTP: list them, read one with its records, and start one of any design with its input."""
 
-import uuid
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
@@ -11,7 +10,7 @@ from workflowviz.engine.runs import BadInput, run_start
 from workflowviz.engine.selectors import run_detail_json, run_summary_json
 from workflowviz.values import digits
 
-from .auth import api_view, error_response
+from .auth import api_view, error_response, found_or_404
 from .body import json_fields
 
 START_FIELDS = {"workflow", "pattern", "input"}
@@ -46,13 +45,9 @@ def _start(request):
 
 @api_view(["GET"])
 def run_detail(request, run_id):
-    try:
-        uuid.UUID(str(run_id))
-    except ValueError:
-        return error_response(404, {"run_id": "Not a run id."})
-    run = Run.objects.filter(pk=run_id).first()
-    if run is None:
-        return error_response(404, {"run_id": "No such run."})
+    run, problem = found_or_404(Run.objects, run_id, "run_id")
+    if problem:
+        return problem
     after_seq = request.GET.get("after_seq", "0")
     if not digits(after_seq):
         return error_response(400, {"after_seq": "Must be a whole number >= 0."})
@@ -62,18 +57,12 @@ def run_detail(request, run_id):
 def _list(request):
     runs = Run.objects.all()
     errors = {}
-    status = request.GET.get("status")
-    if status:
-        if status in RunStatus.values:
-            runs = runs.filter(status=status)
-        else:
-            errors["status"] = f"Must be one of: {', '.join(RunStatus.values)}."
-    pattern = request.GET.get("pattern")
-    if pattern:
-        if pattern in Pattern.values:
-            runs = runs.filter(pattern=pattern)
-        else:
-            errors["pattern"] = f"Must be one of: {', '.join(Pattern.values)}."
+    for name, allowed in (("status", RunStatus.values), ("pattern", Pattern.values)):
+        value = request.GET.get(name)
+        if value and value in allowed:
+            runs = runs.filter(**{name: value})
+        elif value:
+            errors[name] = f"Must be one of: {', '.join(allowed)}."
     page_size, page_number = request.GET.get("page_size", "50"), request.GET.get("page", "1")
     if not digits(page_size) or not 1 <= int(page_size) <= 500:
         errors["page_size"] = "Must be a whole number from 1 to 500."

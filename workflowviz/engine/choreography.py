@@ -164,15 +164,9 @@ def cancel_run(unit: Unit, step: Step, error: str, data: dict) -> None:
     cancelled = {**data, "failed_step": step.id, "reason": error[:500]}
     if "order_id" in data or unit.run.order_id is not None:
         cancelled["order_id"] = data.get("order_id", unit.run.order_id)
-    event_publish(
-        unit,
-        source=step.service,
-        event_type=graph.failure_event,
-        from_step=step.id,
-        data=cancelled,
-        targets=targets,
-        failure=True,
-    )
+    # Only the steps that can be undone hear it, and it queues none of them.
+    event_publish(unit, source=step.service, event_type=graph.failure_event, from_step=step.id, data=cancelled,
+                  targets=targets, failure=True)  # fmt: skip
     if not targets:
         run_finish(unit, RunStatus.COMPENSATED, reason="nothing to compensate")
 

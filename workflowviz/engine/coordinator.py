@@ -94,11 +94,10 @@ def _arrive(unit: Unit, graph: Design, *, from_step: str, outcome: str) -> None:
     unit.run_changed("decisions")
 
 
-def command_send(unit: Unit, graph: Design, step: Step, *, visit: int = 1) -> None:
-    action = step_action(graph, step)
-    now = timezone.now()
+def _ask(unit: Unit, graph: Design, step: Step, action, *, kind: str, visit: int = 1) -> None:
+    """A command from the coordinator to the step's service: do `action` with what the run knows."""
     unit.send(
-        kind=MessageKind.COMMAND,
+        kind=kind,
         type=action.command_name,
         source=graph.coordinator,
         target=step.service,
@@ -106,6 +105,11 @@ def command_send(unit: Unit, graph: Design, step: Step, *, visit: int = 1) -> No
         payload=action.command_payload(unit.run.data),
         visit=visit,
     )
+
+
+def command_send(unit: Unit, graph: Design, step: Step, *, visit: int = 1) -> None:
+    now = timezone.now()
+    _ask(unit, graph, step, step_action(graph, step), kind=MessageKind.COMMAND, visit=visit)
     step_queued(unit, step, at=now, visit=visit)
 
 
@@ -160,14 +164,7 @@ def compensate_next(unit: Unit) -> None:
         return
     step = graph.step(max(done, key=lambda s: (s.finished_at, s.pk)).step_id)
     action = compensation_action(graph, step)
-    unit.send(
-        kind=MessageKind.COMPENSATE,
-        type=action.command_name,
-        source=graph.coordinator,
-        target=step.service,
-        step_id=step.id,
-        payload=action.command_payload(unit.run.data),
-    )
+    _ask(unit, graph, step, action, kind=MessageKind.COMPENSATE)
     step_status_set(unit, step.id, StepStatus.COMPENSATING)
     unit.record(
         service=step.service, kind=RecordKind.STEP_COMPENSATING, step_id=step.id, payload={"action": action.key}

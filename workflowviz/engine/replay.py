@@ -241,6 +241,9 @@ _HANDLERS: dict[str, Callable[[RunReplayed, Record], None]] = {
 }
 
 
+STEP_FIELDS = [name for name in StepReplayed.__dataclass_fields__]
+
+
 def state_of_rows(run) -> RunReplayed:
     """The same shape read from a Run and its StepState rows, to compare a replay with."""
     return RunReplayed(
@@ -250,19 +253,7 @@ def state_of_rows(run) -> RunReplayed:
         data=dict(run.data),
         result=run.result,
         steps={
-            step.step_id: StepReplayed(
-                step_id=step.step_id,
-                service=step.service,
-                action=step.action,
-                status=step.status,
-                attempts=step.attempts,
-                visits=step.visits,
-                outcome=step.outcome,
-                queued_at=step.queued_at,
-                started_at=step.started_at,
-                finished_at=step.finished_at,
-                error=step.error,
-            )
+            step.step_id: StepReplayed(**{name: getattr(step, name) for name in STEP_FIELDS})
             for step in run.steps.order_by("id")
         },
         last_seq=run.next_seq - 1,

@@ -5,10 +5,10 @@ from django.utils import timezone
 from workflowviz.engine.models import EventRecord, Pattern, Run, StepState
 from workflowviz.engine.registry import service_names
 
+from .per_pattern import pattern_metrics, throughput_series
+from .per_step import COUNTED_KINDS, service_metrics, step_metrics
 from .queues import queue_series
 from .rows import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, EventRow, RunRow, StepRow
-from .runs import pattern_metrics, throughput_series
-from .steps import COUNTED_KINDS, service_metrics, step_metrics
 from .windows import Window
 
 
