@@ -96,7 +96,26 @@ DETAIL = {
         },
     ]
 }
-START = {
+POLICY = {
+    "type": ["object", "null"],
+    "description": "Step policy overrides for every run of both patterns, as in POST /api/orders; "
+    "errors are keyed 'policy.<path>'.",
+    "additionalProperties": {"type": "object"},
+}
+# Any design: the same input N times per pattern (its trigger's fields; errors keyed input.<field>).
+START_WITH_INPUT = {
+    "type": "object",
+    "required": ["workflow", "input", "count"],
+    "additionalProperties": False,
+    "properties": {
+        "workflow": {"type": "string"},
+        "input": {"type": "object", "description": "The fields of the design's trigger event."},
+        "count": {"type": "integer", "minimum": 1, "maximum": 100, "description": "Runs per pattern."},
+        "policy": POLICY,
+    },
+}
+# A design started by an order (OrderPlaced): the same order N times per pattern.
+START_ORDER = {
     "type": "object",
     "required": ["sku", "quantity", "customer_email", "count"],
     "additionalProperties": False,
@@ -107,14 +126,10 @@ START = {
         "count": {"type": "integer", "minimum": 1, "maximum": 100, "description": "Orders per pattern."},
         "region": {"enum": ["north", "south", "east", "west"], "default": "north"},
         "workflow": {"type": "string", "default": "order-fulfilment"},
-        "policy": {
-            "type": ["object", "null"],
-            "description": "Step policy overrides for every order of both patterns, as in POST /api/orders; "
-            "errors are keyed 'policy.<path>'.",
-            "additionalProperties": {"type": "object"},
-        },
+        "policy": POLICY,
     },
 }
+START = {"oneOf": [START_ORDER, START_WITH_INPUT]}
 
 
 def _json(description: str, schema: dict) -> dict:
