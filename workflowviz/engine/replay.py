@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .design import design_parse
 from .vocabulary import FINAL_RUN_STATUSES, RecordKind, RunStatus, StepStatus
 
 
@@ -108,8 +109,8 @@ def replay(records: Iterable, *, graph: dict | None = None) -> RunReplayed:
     Raises ReplayGap when the records do not run from 1 without a gap.
     """
     state = RunReplayed()
-    for step in (graph or {}).get("steps", []):
-        state.steps[step["id"]] = StepReplayed(step_id=step["id"], service=step["service"], action=step["action"])
+    for step in design_parse(graph).steps if graph else ():
+        state.steps[step.id] = StepReplayed(step_id=step.id, service=step.service, action=step.action)
     for record in sorted((record_of(row) for row in records), key=lambda r: r.seq):
         if record.seq != state.last_seq + 1:
             raise ReplayGap(f"record #{state.last_seq + 1} is missing (next is #{record.seq})")
