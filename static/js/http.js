@@ -26,9 +26,10 @@ function csrfToken() {
 /** The answer {ok, status, statusText, data}; data is the parsed JSON, the text when not JSON, or null. */
 async function send(method, path, body, { editor = false } = {}) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  // Every write carries the CSRF token, with a body or without (DELETE).
+  if (method !== "GET" && method !== "HEAD") init.headers["X-CSRFToken"] = csrfToken();
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
-    init.headers["X-CSRFToken"] = csrfToken();
     // The server records a version saved from the editor as such (not as one saved through the API).
     if (editor) init.headers["X-Workflowviz-Editor"] = "1";
     init.body = JSON.stringify(body);

@@ -180,3 +180,24 @@ def test_a_run_of_any_design_starts_with_its_input_checked_field_by_field(design
     assert good.status_code == 201, good.content
     run = Run.objects.get(pk=good.json()["run_id"])
     assert (run.status, run.input["amount"], run.graph["coordinator"]) == (RunStatus.RUNNING, 50, name)
+
+
+def test_the_built_in_examples_names_are_taken(designer_api):
+    taken = service(unique("quotes"))
+    taken["events"][0]["name"] = "TripRequested"
+    errors = designer_api.post("/api/services", taken).json()["errors"]
+    assert errors["events[0].name"] == "'TripRequested' is an event of a built-in example"
+    assert "built-in example" in designer_api.post("/api/services", service("cars")).json()["errors"]["name"]
+
+
+def test_nothing_declared_stops_the_system_from_starting(db):
+    """The start-up check of the built-in designs reads code only: a service changed in the database
+    (here the built-in cars, made to drop an outcome the travel design follows) cannot break it."""
+    from workflowviz.designer.checks import check_builtin_designs_are_valid
+    from workflowviz.modelled.services import declaration_json, service_get, service_replace
+
+    cars = declaration_json(service_get("cars"))
+    cars["actions"][0]["outcomes"] = cars["actions"][0]["outcomes"][1:]
+    service_replace("cars", cars)
+
+    assert check_builtin_designs_are_valid() == []

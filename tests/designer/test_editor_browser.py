@@ -1,13 +1,20 @@
-"""A real browser builds a design by drag and drop, saves it, runs it both ways and sees both runs complete."""
+"""A real browser builds a design by drag and drop, saves it, runs it both ways and sees both runs complete;
+and a new user declares services in the editor, wires a decision and runs it both ways."""
 
 import os
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
+from django.conf import settings
+from rq import Worker
 
 from workflowviz.designer.models import DesignVersion
 from workflowviz.engine.models import Run, RunStatus
+from workflowviz.engine.queues import service_queue
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "designer.png"
@@ -108,3 +115,159 @@ def test_build_by_drag_and_drop_save_and_run_both_ways(web_url, demo, admin_user
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     if os.environ.get("CI") != "true" or not SCREENSHOT.exists():
         page.screenshot(path=str(SCREENSHOT))
+
+
+def login(page, web_url: str) -> None:
+    page.goto(f"{web_url}/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@contextmanager
+def workers_for(*services: str):
+    """Wait for the workers of services declared during the test: the session's supervisor
+    (`manage.py run_workers --declared`, as `make run` does) starts them within seconds."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        deadline = time.monotonic() + 120
+        while not all(Worker.all(connection=client, queue=service_queue(name)) for name in services):
+            assert time.monotonic() < deadline, "the declared services' workers did not register in time"
+            time.sleep(0.1)
+        yield
+    finally:
+        client.close()
+
+
+def fill(page, values: dict[str, str]) -> None:
+    """Type into the service form's fields, named by their paths in the declaration."""
+    for path, value in values.items():
+        page.fill(f"#service-form [data-path='{path}']", value)
+
+
+def declare_flights(page, name: str, trigger: str, booked: str, full: str) -> None:
+    """A service with the event that starts a run and an action that decides: booked, or full."""
+    page.click("#declare-service")
+    fill(page, {"name": name, "label": "Flights"})
+    page.click("[data-add='events']")
+    # Two mistakes first: an event name that is not CamelCase and a rule that is no expression.
+    fill(page, {"events[0].name": trigger[0].lower() + trigger[1:], "events[0].fields[0].name": "trip_id"})
+    page.click("[data-add='events[0].fields']")
+    fill(page, {"events[0].fields[1].name": "nights"})
+    page.select_option("[data-path='events[0].fields[1].type']", "integer")
+    fill(page, {"actions[0].name": "book_flight", "actions[0].inputs": "trip_id, nights"})
+    page.select_option("[data-path='actions[0].choice']", "rule")
+    page.wait_for_selector("[data-path='actions[0].outcomes[0].when']")
+    fill(page, {"actions[0].outcomes[0].event": booked, "actions[0].outcomes[0].when": "nights <"})
+    page.click("[data-add='actions[0].outcomes[0].fields']")
+    fill(page, {"actions[0].outcomes[0].fields[0].name": "flight_ref"})
+    page.click("[data-add='actions[0].outcomes']")
+    fill(page, {"actions[0].outcomes[1].event": full, "actions[0].latency[0]": "10", "actions[0].latency[1]": "60"})
+    page.click("#service-save")
+    # Every error of the 422 at its field, at once.
+    page.wait_for_selector("[data-error-for='events[0].name']")
+    page.wait_for_selector("[data-error-for='actions[0].outcomes[0].when']")
+    assert page.locator("#service-form .field-error").count() == 2
+    fill(page, {"events[0].name": trigger, "actions[0].outcomes[0].when": "nights < 10"})
+    assert page.locator("#service-form .field-error").count() == 0
+    page.click("#service-save")
+    page.wait_for_function("() => !document.getElementById('service-dialog').open")
+    page.wait_for_selector(f".palette-item.decision[data-action='{name}.book_flight']")
+
+
+def declare_hotels(page, name: str, booked: str) -> None:
+    page.click("#declare-service")
+    fill(page, {"name": name, "label": "Hotels"})
+    fill(page, {"actions[0].name": "book_hotel", "actions[0].inputs": "trip_id"})
+    fill(page, {"actions[0].outcomes[0].event": booked})
+    page.click("[data-add='actions[0].outcomes[0].fields']")
+    fill(page, {"actions[0].outcomes[0].fields[0].name": "hotel_ref"})
+    page.click("#service-save")
+    page.wait_for_function("() => !document.getElementById('service-dialog').open")
+    page.wait_for_selector(f".palette-item[data-action='{name}.book_hotel']")
+
+
+def select_step(page, step_id: str) -> None:
+    at = page.evaluate("(id) => window.designer.stepPosition(id)", step_id)
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_function("(id) => document.getElementById('step-id')?.value === id", arg=step_id)
+
+
+def add_after(page, action: str, outcome: str | None = None, result: str | None = None) -> None:
+    """The selected step's "Then": add a step (or an end, with its result word) after it, on an outcome."""
+    count = page.evaluate("() => window.designer.design().steps.length")
+    if outcome:
+        page.select_option("#then-outcome", outcome)
+    page.select_option("#then-action", action)
+    page.click("#then-add")
+    page.wait_for_function("(n) => window.designer.design().steps.length === n", arg=count + 1)
+    if result:
+        page.fill("#step-end", result)
+        page.press("#step-end", "Enter")
+        page.wait_for_function("(r) => window.designer.design().steps.some((s) => s.end === r)", arg=result)
+
+
+def test_a_new_user_declares_two_services_wires_a_decision_and_runs_it_both_ways(
+    web_url, transactional_db, admin_user, page
+):
+    uid = uuid.uuid4().hex[:6]
+    flights, hotels, slug = f"flights_{uid}", f"hotels_{uid}", f"trip-{uid}"
+    words = ("TripRequested", "FlightBooked", "FlightsFull", "HotelBooked")
+    trigger, booked, full, hotel_booked = (f"T{uid}{word}" for word in words)
+    login(page, web_url)
+    page.goto(f"{web_url}/designer/new/")
+    page.wait_for_selector("#designer[data-ready=true]")
+
+    declare_flights(page, flights, trigger, booked, full)
+    declare_hotels(page, hotels, hotel_booked)
+    assert page.locator(f"#services-panel li[data-service='{flights}']").count() == 1
+
+    page.fill("#design-slug", slug)
+    page.fill("#design-name", "Trip")
+    page.select_option("#design-trigger", trigger)
+    page.click(f"button[aria-label='Add {flights}.book_flight']")
+    add_after(page, f"{hotels}.book_hotel", outcome=booked)
+    add_after(page, "end", result="booked")
+    select_step(page, "book_flight")
+    add_after(page, "end", outcome=full, result="no flight")
+    page.wait_for_selector("#validity[data-state=valid]")
+    assert page.locator("#problems li.error").count() == 0
+    # The decision, its ends and the outcomes on its arrows, as the canvas draws them.
+    drawn = page.evaluate(
+        """() => ({
+            decisions: window.designer.canvas.cy.nodes('.decision').map((n) => n.data('step')),
+            ends: window.designer.canvas.cy.nodes('.end').map((n) => n.data('step')).sort(),
+            outcomes: window.designer.canvas.cy.edges('[outcome]').map((e) => e.data('outcome')).sort(),
+        })"""
+    )
+    assert drawn == {"decisions": ["book_flight"], "ends": ["booked", "no_flight"], "outcomes": sorted([booked, full])}
+
+    page.click("#save")
+    page.wait_for_selector("#save-status[data-version='1']")
+    version = DesignVersion.objects.get(design__slug=slug)
+    assert [(s["id"], s.get("action") or s.get("end"), s["after"]) for s in version.definition["steps"]] == [
+        ("book_flight", f"{flights}.book_flight", []),
+        ("book_hotel", f"{hotels}.book_hotel", [f"book_flight:{booked}"]),
+        ("booked", "booked", ["book_hotel"]),
+        ("no_flight", "no flight", [f"book_flight:{full}"]),
+    ]
+
+    with workers_for(flights, hotels):
+        page.fill("#run-input-nights", "3")
+        page.click("#run-orchestration")
+        page.wait_for_selector("#runs li[data-run-id]")
+        page.click("#run-choreography")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#runs li[data-status=succeeded]').length === 2", timeout=60000
+        )
+        pages = page.eval_on_selector_all("#runs li a", "links => links.map((a) => a.getAttribute('href'))")
+        assert len(pages) == 2
+        for run_page in pages:
+            page.goto(f"{web_url}{run_page}")
+            page.wait_for_selector("#run-page[data-settled=true][data-status=succeeded]", timeout=60000)
+            assert "booked" in page.inner_text("#run-result")
+
+    runs = list(Run.objects.filter(design_slug=slug))
+    assert sorted(run.pattern for run in runs) == ["choreography", "orchestration"]
+    assert {(run.status, run.result) for run in runs} == {(RunStatus.SUCCEEDED, "booked")}

@@ -1,6 +1,5 @@
 """The comparisons API: start one (operator), read one or the recent ones (viewer)."""
 
-
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 

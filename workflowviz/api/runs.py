@@ -1,6 +1,5 @@
 """Runs over HTTP: list them, read one with its records, and start one of any design with its input."""
 
-
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 

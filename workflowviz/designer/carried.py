@@ -5,7 +5,7 @@ installation lacks; one it has must be declared the same way (same events and ac
 is refused naming the difference. Checking a design counts the carried services in before they exist.
 """
 
-from workflowviz.engine.registry import EventInfo, actions_all, coded_service_names, events_all
+from workflowviz.engine.registry import EventInfo, actions_all, coded_catalogue, coded_service_names, events_all
 from workflowviz.modelled.declarations import service_problems
 from workflowviz.modelled.executor import action_of
 from workflowviz.modelled.models import DeclaredService
@@ -48,10 +48,12 @@ def problems(design) -> list[Problem]:
     return found
 
 
-def catalogue(design) -> dict:
-    """The actions and events to check a design against: today's, plus those of the services it carries."""
-    actions = {action.key: action for action in actions_all()}
-    events = {event.name: event for event in events_all()}
+def catalogue(design, *, declared: bool = True) -> dict:
+    """The actions and events to check a design against: today's (or, `declared=False`, only what code
+    declares), plus those of the services it carries."""
+    coded_actions, coded_events = coded_catalogue()
+    actions = {action.key: action for action in (actions_all() if declared else coded_actions)}
+    events = {event.name: event for event in (events_all() if declared else coded_events)}
     for declaration in _carried(design):
         name = declaration.get("name")
         if not isinstance(name, str):

@@ -12,6 +12,7 @@ from workflowviz.engine.models import Run, RunStatus
 from workflowviz.modelled import services as declared
 from workflowviz.modelled.sources import sources_forget
 
+from .builtins import BUILTIN_SERVICES
 from .models import Design
 from .services import design_json
 from .validation import design_problems, errors_only
@@ -82,7 +83,25 @@ def _changed(service: str, change) -> object:
     return result
 
 
+def _builtin_names_taken(data) -> dict[str, str]:
+    """A user may not take the name of a built-in declared service or of one of its events."""
+    if not isinstance(data, dict):
+        return {}
+    problems = {}
+    if data.get("name") in {service["name"] for service in BUILTIN_SERVICES}:
+        problems["name"] = f"'{data['name']}' is a built-in example's service; choose another name"
+    events = {event["name"] for service in BUILTIN_SERVICES for event in service.get("events", [])}
+    events |= {o["event"] for service in BUILTIN_SERVICES for a in service["actions"] for o in a["outcomes"]}
+    for index, event in enumerate(data.get("events") or []):
+        if isinstance(event, dict) and event.get("name") in events:
+            problems[f"events[{index}].name"] = f"'{event['name']}' is an event of a built-in example"
+    return problems
+
+
 def service_declare(data, *, user=None):
+    taken = _builtin_names_taken(data)
+    if taken:
+        raise declared.DeclarationInvalid(taken)
     return declared.service_create(data, user=user)
 
 

@@ -1,11 +1,14 @@
 """Saving designs as versions, reading the version a run uses, and keeping the built-in designs stored."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from workflowviz.engine.designs import UnknownDesign
 from workflowviz.modelled.services import (
+    DeclarationInvalid,
     UnknownService,
     declaration_json,
     declaration_same,
@@ -18,6 +21,8 @@ from . import carried
 from .builtins import BUILTIN_DESIGNS, BUILTIN_SERVICES, ORDER_PLACED
 from .models import Design, DesignVersion, VersionOrigin
 from .validation import Problem, design_problems, errors_only
+
+logger = logging.getLogger("workflowviz.designer")
 
 
 class DesignInvalid(Exception):
@@ -197,15 +202,20 @@ def design_version_get(slug: str, *, version: int | None = None, trigger: str | 
 
 
 def ensure_builtin_services() -> None:
-    """Declare the built-in declared services (travel, payments), and again one whose code changed."""
+    """Declare the built-in declared services (travel, payments), and again one whose code changed. One that
+    cannot be (a user took its event's name first) is left out with a warning: its designs will not run."""
     for declaration in BUILTIN_SERVICES:
         try:
             current = declaration_json(declared_service_get(declaration["name"]))
         except UnknownService:
-            service_create(declaration)
-            continue
-        if not declaration_same(current, declaration):
-            service_replace(declaration["name"], declaration)
+            current = None
+        try:
+            if current is None:
+                service_create(declaration)
+            elif not declaration_same(current, declaration):
+                service_replace(declaration["name"], declaration)
+        except DeclarationInvalid as invalid:
+            logger.warning("built-in service %s not declared: %s", declaration["name"], invalid)
 
 
 def ensure_builtin_designs() -> list[DesignVersion]:

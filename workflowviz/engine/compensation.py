@@ -8,7 +8,7 @@ from django.utils import timezone
 from .attempts import attempt_failed
 from .design import Design, Step, graph_of
 from .messages import message_claim, message_received, step_status_set
-from .models import OutboxMessage
+from .models import EventRecord, OutboxMessage
 from .outbox import Unit, unit_of_work
 from .participant import step_action
 from .registry import ActionCall
@@ -27,6 +27,18 @@ def compensation_action(graph: Design, step: Step):
     return step_action(graph, Step(id=step.id, action=compensation_of(step), service=step.service))
 
 
+def _produced(unit: Unit, step: Step) -> dict:
+    """What the step being undone produced (its outcome's fields, from its own record): in choreography the
+    failure event carries the failing step's data, not that of a step beside it."""
+    record = (
+        EventRecord.objects.filter(run=unit.run, step_id=step.id, kind=RecordKind.STEP_SUCCEEDED)
+        .order_by("-seq")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return (record or {}).get("result") or {}
+
+
 def compensation_execute(message: OutboxMessage, *, on_done: Done) -> str:
     """Run the compensation action of the message's step once; `on_done(unit, step, event, error)` follows."""
     graph = graph_of(message.run)
@@ -38,7 +50,8 @@ def compensation_execute(message: OutboxMessage, *, on_done: Done) -> str:
                 return "duplicate"
             message_received(unit, message, step.service, received_at)
             action = compensation_action(graph, step)
-            call = ActionCall(data=message.payload, run_id=str(message.run_id), step_id=step.id, service=step.service)
+            data = {**message.payload, **_produced(unit, step)}
+            call = ActionCall(data=data, run_id=str(message.run_id), step_id=step.id, service=step.service)
             event, output = action.execute(call)
             step_status_set(unit, step.id, StepStatus.COMPENSATED)
             unit.record(

@@ -247,6 +247,17 @@ def coded_service_names() -> list[str]:
     return list(_services)
 
 
+def coded_catalogue() -> tuple[list[Action], list[EventInfo]]:
+    """The coded actions and the events they and the coded triggers publish: what code alone declares."""
+    events = {
+        outcome.event: EventInfo(outcome.event, outcome.fields, action.service, _outcome_types.get(outcome.event, {}))
+        for action in _actions.values()
+        for outcome in action.outcomes
+    }
+    events.update(_triggers)
+    return sorted(_actions.values(), key=lambda a: a.key), list(events.values())
+
+
 def events_all() -> list[EventInfo]:
     """Every event that can start a run: coded triggers, declared services' events, and every outcome."""
     events: dict[str, EventInfo] = {}

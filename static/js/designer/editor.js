@@ -1,21 +1,32 @@
 // The workflow designer: the design is plain data (the JSON format import takes), the canvas and the
 // panels draw it, and every change is validated by the server, whose problems land on nodes and arrows.
+// Services and actions can be declared here too (services.js); the palette then offers them.
 
 import { Canvas } from "./canvas.js";
 import { clear, el, show } from "../dom.js";
 import { errorText, request } from "../http.js";
+import { serviceColour } from "../vocabulary.js";
 import {
-  renderDiff,
-  renderEdgePanel,
-  renderFlow,
-  renderPalette,
-  renderProblems,
-  renderRuns,
-  renderStepPanel,
-  renderVersions,
-} from "./panels.js";
+  END_ITEM,
+  TRIGGER,
+  designForSave as designJson,
+  designLoad,
+  edgeFind,
+  edgeParse,
+  edgeRemove,
+  edgeSet,
+  endResultFor,
+  isEnd,
+  outcomesFollowed,
+  stepIdNew,
+  stepRemove,
+  stepRename,
+} from "./model.js";
+import { renderDiff, renderFlow, renderPalette, renderProblems, renderVersions } from "./panels.js";
+import { RunPanel } from "./run_panel.js";
+import { ServiceDialog, renderServices } from "./services.js";
+import { renderEdgePanel, renderStepPanel } from "./step_panel.js";
 
-const FINAL = new Set(["succeeded", "failed", "compensated"]);
 const $ = (id) => document.getElementById(id);
 const get = (path) => request("GET", path);
 const post = (path, body) => request("POST", path, body, { editor: true });
@@ -23,7 +34,7 @@ const post = (path, body) => request("POST", path, body, { editor: true });
 const state = {
   actions: new Map(),
   catalogue: null,
-  design: { slug: "", name: "", description: "", trigger: "OrderPlaced", steps: [] },
+  design: designLoad({ slug: "", name: "", trigger: "OrderPlaced", steps: [] }),
   savedSlug: "",
   version: null,
   dirty: false,
@@ -31,31 +42,39 @@ const state = {
   problems: [],
   valid: false,
   validating: 0,
-  runs: [],
+  preview: null,
 };
 
 let canvas;
+let runPanel;
+let serviceDialog;
 let validateTimer = null;
 
-function serviceOf(actionKey) {
-  return String(actionKey || "").split(".")[0];
-}
+const designForSave = () => designJson(state.design);
 
 function stepById(id) {
   return state.design.steps.find((step) => step.id === id);
 }
 
-function changed({ structure = true } = {}) {
+function colourOf(service) {
+  const known = state.catalogue && state.catalogue.services.find((s) => s.name === service);
+  return known ? known.colour : serviceColour(service);
+}
+
+const about = { actionOf: (key) => state.actions.get(key), colourOf };
+
+/** structure: the run panel depends on it; panel: the step panel shows it (a field typed in does not). */
+function changed({ structure = true, panel = true } = {}) {
   state.dirty = true;
   $("save-status").textContent = "unsaved changes";
-  redraw();
+  redraw({ panel });
   scheduleValidate();
   if (structure) drawRunPanel();
 }
 
-function redraw() {
-  canvas.render(state.design, state.problems, serviceOf, state.selected);
-  drawSelection();
+function redraw({ panel = false } = {}) {
+  canvas.render(state.design, state.problems, about, state.selected);
+  drawSelection(panel);
   $("delete-selected").disabled = !state.selected;
 }
 
@@ -76,6 +95,7 @@ async function validate() {
   } else {
     state.problems = [...answer.data.errors, ...answer.data.warnings];
     state.valid = answer.data.valid;
+    state.preview = answer.data.preview;
     const errors = answer.data.errors.length;
     const warnings = answer.data.warnings.length;
     if (errors) setValidity(`${errors} error${errors > 1 ? "s" : ""}`, "status-failed");
@@ -83,8 +103,11 @@ async function validate() {
     else setValidity("valid", "status-succeeded");
     renderFlow($("flow-panel"), answer.data.preview);
     $("mermaid").value = answer.data.mermaid || "";
+    const failure = answer.data.preview && answer.data.preview.choreography.failure_event;
+    if (failure && !state.design.failure_event) $("design-failure-event").placeholder = failure;
   }
   renderProblems($("problems"), state.problems, pickProblem);
+  drawDesignProblems();
   redraw();
 }
 
@@ -96,37 +119,30 @@ function setValidity(text, kind) {
     kind === "status-succeeded" || kind === "status-compensating" ? "valid" : kind ? "invalid" : "checking";
 }
 
+/** Problems of the design's own fields (trigger, failure event, coordinator) next to those fields. */
+function drawDesignProblems() {
+  for (const [path, id] of [
+    ["trigger", "design-trigger"],
+    ["failure_event", "design-failure-event"],
+    ["coordinator", "design-coordinator"],
+  ]) {
+    const found = state.problems.filter((p) => p.where === path || p.path === path);
+    const note = $(`${id}-error`);
+    note.textContent = found.map((p) => p.message).join(" · ");
+    $(id).classList.toggle("invalid", found.length > 0);
+  }
+}
+
 function pickProblem(problem) {
   if (problem.edge) state.selected = { type: "edge", from: problem.edge.from, to: problem.edge.to };
   else if (problem.step !== undefined) state.selected = { type: "step", id: problem.step };
   redraw();
 }
 
-// --- the design --------------------------------------------------------------------------------
-function designForSave() {
-  const d = state.design;
-  const design = { slug: d.slug, name: d.name, description: d.description || "", trigger: d.trigger, steps: [] };
-  for (const step of d.steps) {
-    const copy = { id: step.id, action: step.action, after: [...(step.after || [])] };
-    if (step.policy && Object.keys(step.policy).length) copy.policy = { ...step.policy };
-    design.steps.push(copy);
-  }
-  return design;
-}
-
-function loadDesign(design, { savedSlug = "", version = null } = {}) {
-  state.design = {
-    slug: String(design.slug || ""),
-    name: String(design.name || ""),
-    description: String(design.description || ""),
-    trigger: design.trigger || "OrderPlaced",
-    steps: (design.steps || []).map((step) => ({
-      id: String(step.id),
-      action: String(step.action),
-      after: Array.isArray(step.after) ? step.after.map(String) : [],
-      policy: step.policy && typeof step.policy === "object" ? { ...step.policy } : {},
-    })),
-  };
+// --- changing the design -----------------------------------------------------------------------
+function loadDesign(design, { savedSlug = "", version = null, carried = false } = {}) {
+  state.design = designLoad(design);
+  if (!carried) state.design.services = []; // a saved design's services are declared here already
   state.savedSlug = savedSlug;
   state.version = version;
   state.dirty = false;
@@ -134,7 +150,9 @@ function loadDesign(design, { savedSlug = "", version = null } = {}) {
   $("design-slug").value = state.design.slug;
   $("design-name").value = state.design.name;
   $("design-description").value = state.design.description;
-  $("design-trigger").value = state.design.trigger;
+  $("design-failure-event").value = state.design.failure_event;
+  drawTriggerOptions();
+  drawCoordinatorOptions();
   $("save-status").textContent = version ? `version ${version}` : "";
   canvas.signature = "";
   redraw();
@@ -142,25 +160,70 @@ function loadDesign(design, { savedSlug = "", version = null } = {}) {
   drawRunPanel();
 }
 
-function newStepId(actionKey) {
-  const base = (actionKey.split(".")[1] || "step").replace(/[^a-z0-9_]/g, "_").slice(0, 56) || "step";
-  let id = base;
-  for (let n = 2; stepById(id); n += 1) id = `${base}_${n}`;
-  return id;
-}
-
-function addStep(actionKey) {
-  if (!state.actions.has(actionKey)) return;
-  const id = newStepId(actionKey);
-  state.design.steps.push({ id, action: actionKey, after: [], policy: {} });
-  state.selected = { type: "step", id };
+/** Add a step for an action (or an end), after `from` on `outcome` when given; select it. */
+function addStep(key, { from = "", outcome = "" } = {}) {
+  const end = key === END_ITEM;
+  if (!end && !state.actions.has(key)) return;
+  const steps = state.design.steps;
+  const step = end
+    ? { id: stepIdNew(steps, endResultFor(outcome)), end: endResultFor(outcome), after: [] }
+    : { id: stepIdNew(steps, key.split(".")[1]), action: key, after: [], policy: {} };
+  if (end && !from) {
+    // An end needs a step before it: after the selected step, on its first outcome nothing follows yet.
+    const selected = state.selected && state.selected.type === "step" && stepById(state.selected.id);
+    if (selected && !isEnd(selected)) {
+      from = selected.id;
+      outcome = outcomeFree(selected);
+      step.end = endResultFor(outcome);
+      step.id = stepIdNew(steps, step.end);
+    }
+  }
+  if (from) edgeSet(step, from, outcome);
+  steps.push(step);
+  state.selected = { type: "step", id: step.id };
   changed();
 }
 
-function connect(from, to) {
+/** The first outcome of a decision that no arrow follows yet ("" for a step that does not decide). */
+function outcomeFree(step) {
+  const action = state.actions.get(step.action);
+  if (!action || action.outcomes.length < 2) return "";
+  const followed = outcomesFollowed(state.design.steps, step.id);
+  const free = action.outcomes.find((o) => !followed.has(o.event));
+  return free ? free.event : "";
+}
+
+/** An arrow drawn from one step to another: from a decision, ask which outcome it follows. */
+function connect(from, to, at) {
   const step = stepById(to);
-  if (!step || from === to || step.after.includes(from)) return;
-  step.after.push(from);
+  const source = stepById(from);
+  if (!step || !source || from === to || edgeFind(step, from)) return;
+  const action = isEnd(source) ? null : state.actions.get(source.action);
+  if (!action || action.outcomes.length < 2) {
+    link(from, to, "");
+    return;
+  }
+  const followed = outcomesFollowed(state.design.steps, from);
+  canvas.choose(
+    at || { x: 40, y: 40 },
+    {
+      title: `${to} runs after ${from} when it ends with…`,
+      choices: [
+        ...action.outcomes.map((o) => ({
+          value: o.event,
+          text: `${o.event}${followed.has(o.event) ? " (followed already)" : ""}`,
+        })),
+        { value: "", text: "any outcome" },
+      ],
+    },
+    (outcome) => link(from, to, outcome),
+  );
+}
+
+function link(from, to, outcome) {
+  const step = stepById(to);
+  if (!step) return;
+  edgeSet(step, from, outcome);
   state.selected = { type: "edge", from, to };
   changed();
 }
@@ -169,22 +232,19 @@ function deleteSelected() {
   const selected = state.selected;
   if (!selected) return;
   if (selected.type === "step") {
-    state.design.steps = state.design.steps.filter((step) => step.id !== selected.id);
-    for (const step of state.design.steps) step.after = step.after.filter((id) => id !== selected.id);
+    state.design.steps = stepRemove(state.design.steps, selected.id);
   } else {
     const step = stepById(selected.to);
-    if (step) step.after = step.after.filter((id) => id !== selected.from);
+    if (step) edgeRemove(step, selected.from);
   }
   state.selected = null;
   changed();
 }
 
-const stepHandlers = {
+const stepChanges = {
   onRename(oldId, newId) {
     if (!newId || newId === oldId) return;
-    const step = stepById(oldId);
-    step.id = newId;
-    for (const other of state.design.steps) other.after = other.after.map((id) => (id === oldId ? newId : id));
+    stepRename(state.design.steps, oldId, newId);
     state.selected = { type: "step", id: newId };
     changed();
   },
@@ -192,16 +252,54 @@ const stepHandlers = {
     stepById(id).action = key;
     changed();
   },
-  onAfter(id, dependency, on) {
+  onEdge(id, from, on, outcome) {
     const step = stepById(id);
-    step.after = on ? [...new Set([...step.after, dependency])] : step.after.filter((d) => d !== dependency);
+    if (on) edgeSet(step, from, outcome);
+    else edgeRemove(step, from);
+    changed();
+  },
+  onTrigger(id, on) {
+    const step = stepById(id);
+    if (on) edgeSet(step, TRIGGER);
+    else edgeRemove(step, TRIGGER);
+    changed();
+  },
+  onJoin(id, join) {
+    stepById(id).join = join;
+    changed();
+  },
+  onMaxVisits(id, visits) {
+    const step = stepById(id);
+    if (visits === undefined || Number.isNaN(visits)) delete step.max_visits;
+    else step.max_visits = visits;
+    changed({ structure: false, panel: false });
+  },
+  onEnd(id, result) {
+    const step = stepById(id);
+    const others = state.design.steps.filter((s) => s !== step);
+    // An id made from the old result word follows the new one ("done" → "booked").
+    if (result && step.id === stepIdNew(others, step.end)) {
+      const newId = stepIdNew(others, result);
+      stepRename(state.design.steps, id, newId);
+      state.selected = { type: "step", id: newId };
+    }
+    step.end = result;
+    changed({ structure: false, panel: false });
+  },
+  onFails(id, fails) {
+    const step = stepById(id);
+    if (fails) step.fails = true;
+    else delete step.fails;
     changed();
   },
   onPolicy(id, name, value) {
     const step = stepById(id);
     if (value === undefined || (typeof value === "number" && Number.isNaN(value))) delete step.policy[name];
     else step.policy[name] = value;
-    changed({ structure: false });
+    changed({ structure: false, panel: false });
+  },
+  onAddAfter(id, outcome, key) {
+    addStep(key, { from: id, outcome });
   },
   onDelete(id) {
     state.selected = { type: "step", id };
@@ -209,40 +307,171 @@ const stepHandlers = {
   },
 };
 
+/** The step panel's handlers: each names a step by id, and one renamed or removed meanwhile (a change
+ * event that comes late, from a field taken away) changes nothing. */
+const stepHandlers = Object.fromEntries(
+  Object.entries(stepChanges).map(([name, change]) => [
+    name,
+    (id, ...rest) => {
+      if (stepById(id)) change(id, ...rest);
+    },
+  ]),
+);
+
 let drawnSelection = "";
 
-function drawSelection() {
+let drawing = false;
+let drawAgain = false;
+
+function drawSelection(force = false) {
+  // Taking the panel's inputs away blurs the focused one, whose change may land here again: the drawing
+  // under way is finished first, then the panel is drawn once more from the state as it is then.
+  if (drawing) {
+    drawAgain = true;
+    return;
+  }
+  drawing = true;
+  try {
+    selectionDraw(force);
+  } finally {
+    drawing = false;
+  }
+  if (drawAgain) {
+    drawAgain = false;
+    selectionDraw(true);
+  }
+}
+
+function selectionDraw(force) {
   const panel = $("step-panel");
   const selected = state.selected;
   const problemsAt = (where) => state.problems.filter((p) => p.where === where);
   const key = JSON.stringify([selected, state.problems.map((p) => p.where + p.message)]);
-  if (key === drawnSelection && panel.contains(document.activeElement)) return; // keep the field being edited
+  if (!force && key === drawnSelection && panel.contains(document.activeElement)) return; // keep the field being edited
+  const same = drawnSelection && JSON.parse(drawnSelection)[0];
+  const kept = JSON.stringify(same) === JSON.stringify(selected) ? transientKeep(panel) : null;
   drawnSelection = key;
+  drawPanel(panel, selected, problemsAt);
+  if (kept) kept();
+}
+
+/** Choices made in the panel but not in the design yet ("Then…"), and the focus: put back after a redraw. */
+function transientKeep(panel) {
+  const values = [...panel.querySelectorAll("[data-transient]")].map((node) => [node.id, node.value]);
+  const focused = panel.contains(document.activeElement) ? document.activeElement.id : "";
+  return () => {
+    for (const [id, value] of values) {
+      const node = document.getElementById(id);
+      if (node && [...node.options].some((option) => option.value === value)) node.value = value;
+    }
+    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  };
+}
+
+function drawPanel(panel, selected, problemsAt) {
   if (selected && selected.type === "step" && stepById(selected.id)) {
     const step = stepById(selected.id);
-    renderStepPanel(panel, {
-      step,
+    renderStepPanel(panel, step, {
+      steps: state.design.steps,
       actions: state.actions,
-      stepIds: state.design.steps.map((s) => s.id),
+      services: state.catalogue.services,
       defaults: state.catalogue.policy_defaults,
+      limits: state.catalogue.limits,
+      joins: state.catalogue.joins || ["all", "first"],
+      distributions: state.catalogue.latency_distributions || [],
       problems: problemsAt(`step:${step.id}`),
       handlers: stepHandlers,
     });
-  } else if (selected && selected.type === "edge") {
+  } else if (selected && selected.type === "edge" && stepById(selected.to)) {
+    const target = stepById(selected.to);
+    const source = stepById(selected.from);
+    const action = source && !isEnd(source) ? state.actions.get(source.action) : null;
+    const edge = edgeFind(target, selected.from);
     renderEdgePanel(panel, {
       from: selected.from,
       to: selected.to,
+      outcome: edge ? edgeParse(edge).outcome : "",
+      outcomes: action ? action.outcomes.map((o) => o.event) : [],
       problems: problemsAt(`edge:${selected.from}->${selected.to}`),
+      onOutcome: (outcome) => link(selected.from, selected.to, outcome),
       onDelete: deleteSelected,
     });
   } else {
     clear(panel).append(
       el("p", {
         class: "muted",
-        text: "Select a step or an arrow. Drag actions from the palette; use “Connect steps” to draw arrows.",
+        text: "Select a step or an arrow. Drag actions from the palette (or “add”); use “Connect steps” to draw arrows, or a step's “Then” to add the next one.",
       }),
     );
   }
+}
+
+// --- the design's own fields -------------------------------------------------------------------
+function drawTriggerOptions() {
+  const select = clear($("design-trigger"));
+  const triggers = state.catalogue.triggers;
+  for (const service of state.catalogue.services) {
+    const own = triggers.filter((t) => t.service === service.name);
+    if (own.length)
+      select.append(
+        el(
+          "optgroup",
+          { label: service.label || service.name },
+          own.map((t) => el("option", { value: t.name, text: t.name })),
+        ),
+      );
+  }
+  const orphans = triggers.filter((t) => !state.catalogue.services.some((s) => s.name === t.service));
+  select.append(...orphans.map((t) => el("option", { value: t.name, text: t.name })));
+  if (!triggers.some((t) => t.name === state.design.trigger))
+    select.append(el("option", { value: state.design.trigger, text: `${state.design.trigger} (unknown here)` }));
+  select.value = state.design.trigger;
+}
+
+function drawCoordinatorOptions() {
+  const select = clear($("design-coordinator"));
+  select.append(
+    el("option", { value: "", text: "the trigger's service (default)" }),
+    state.catalogue.services.map((s) => el("option", { value: s.name, text: s.label || s.name })),
+  );
+  if (state.design.coordinator && !state.catalogue.services.some((s) => s.name === state.design.coordinator))
+    select.append(el("option", { value: state.design.coordinator, text: `${state.design.coordinator} (unknown)` }));
+  select.value = state.design.coordinator;
+}
+
+// --- the catalogue: services and actions -------------------------------------------------------
+async function loadCatalogue() {
+  const answer = await get("/api/actions");
+  if (!answer.ok) return answer;
+  state.catalogue = answer.data;
+  state.actions = new Map(answer.data.actions.map((a) => [a.key, a]));
+  drawPalette();
+  renderServices($("services-panel"), {
+    services: answer.data.services,
+    actions: answer.data.actions,
+    onDeclare: () => serviceDialog.declare(),
+    onEdit: (name) => serviceDialog.edit(name),
+  });
+  return answer;
+}
+
+function drawPalette() {
+  renderPalette($("palette"), state.catalogue, $("palette-filter").value, (key) => addStep(key));
+}
+
+async function servicesChanged(name, what) {
+  await loadCatalogue();
+  drawTriggerOptions();
+  drawCoordinatorOptions();
+  show(
+    $("services-status"),
+    `${what === "deleted" ? "Deleted" : what === "declared" ? "Declared" : "Saved"} ${name}.`,
+    "ok",
+  );
+  canvas.signature = "";
+  redraw();
+  scheduleValidate();
+  drawRunPanel();
 }
 
 // --- saving and versions -----------------------------------------------------------------------
@@ -261,6 +490,7 @@ async function save() {
     if (answer.data && Array.isArray(answer.data.problems)) {
       state.problems = answer.data.problems;
       renderProblems($("problems"), state.problems, pickProblem);
+      drawDesignProblems();
       redraw();
     }
     return;
@@ -272,6 +502,12 @@ async function save() {
   saveStatus.textContent = `saved as version ${answer.data.version}`;
   saveStatus.dataset.version = String(answer.data.version);
   history.replaceState(null, "", `/designer/${encodeURIComponent(answer.data.slug)}/`);
+  if (state.design.services.length) {
+    // The services the file carried are declared now: the palette offers them.
+    state.design.services = [];
+    await loadCatalogue();
+    drawTriggerOptions();
+  }
   drawRunPanel();
   loadVersions();
 }
@@ -323,20 +559,34 @@ async function importText() {
     return;
   }
   const exists = await get(`/api/workflows/${encodeURIComponent(parsed.slug)}`);
-  loadDesign(parsed, { savedSlug: exists.ok ? parsed.slug : "", version: null });
+  loadDesign(parsed, { savedSlug: exists.ok ? parsed.slug : "", version: null, carried: true });
   state.dirty = true;
+  const carried = state.design.services.map((s) => s.name).filter(Boolean);
+  const declaring = carried.length
+    ? ` It carries the service(s) ${carried.join(", ")}: saving declares those missing here.`
+    : "";
   show(
     status,
-    exists.ok ? `Imported; saving adds a version to “${parsed.slug}”.` : "Imported; saving creates the design.",
+    (exists.ok ? `Imported; saving adds a version to “${parsed.slug}”.` : "Imported; saving creates the design.") +
+      declaring,
     "ok",
   );
   if (exists.ok) loadVersions();
 }
 
-function exportJson() {
-  const design = { $schema: "/api/workflows/schema.json", ...designForSave() };
-  const blob = new Blob([JSON.stringify(design, null, 2)], { type: "application/json" });
-  const link = el("a", { download: `${design.slug || "workflow"}.json` });
+/** The design file: a saved, unchanged design as the API exports it (with its declared services). */
+async function exportJson() {
+  let design = null;
+  if (state.savedSlug && !state.dirty && state.savedSlug === state.design.slug) {
+    const query = state.version ? `?version=${state.version}` : "";
+    const answer = await get(`/api/workflows/${encodeURIComponent(state.savedSlug)}${query}`);
+    if (answer.ok) design = answer.data;
+  }
+  if (!design) design = { ...designForSave(), services: await servicesUsed() };
+  if (!design.services || !design.services.length) delete design.services;
+  const file = { $schema: "/api/workflows/schema.json", ...design };
+  const blob = new Blob([JSON.stringify(file, null, 2)], { type: "application/json" });
+  const link = el("a", { download: `${file.slug || "workflow"}.json` });
   link.href = URL.createObjectURL(blob);
   document.body.append(link);
   link.click();
@@ -344,130 +594,51 @@ function exportJson() {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+/** The declarations of the declared services an unsaved design uses (its steps and its trigger). */
+async function servicesUsed() {
+  if (state.design.services.length) return state.design.services;
+  const declared = new Set(state.catalogue.services.filter((s) => s.modelled).map((s) => s.name));
+  const names = new Set(state.design.steps.filter((s) => s.action).map((s) => s.action.split(".")[0]));
+  const trigger = state.catalogue.triggers.find((t) => t.name === state.design.trigger);
+  if (trigger) names.add(trigger.service);
+  const found = [];
+  for (const name of [...names].filter((n) => declared.has(n)).sort()) {
+    const answer = await get(`/api/services/${encodeURIComponent(name)}`);
+    if (answer.ok) found.push(answer.data);
+  }
+  return found;
+}
+
 // --- running the saved design ------------------------------------------------------------------
-let products = null;
-
-async function drawRunPanel() {
-  const panel = $("run-panel");
-  clear(panel);
-  if (state.design.trigger !== "OrderPlaced") {
-    panel.append(
-      el(
-        "p",
-        {},
-        "This design starts with ",
-        el("span", { class: "mono", text: state.design.trigger }),
-        ". ",
-        el("a", { href: "/designer/try/login/", text: "Try the sign-in page" }),
-        ".",
-      ),
-    );
-    return;
-  }
-  if (!state.savedSlug || state.dirty) {
-    panel.append(el("p", { class: "muted", text: "Save the design to run it: runs use a saved version." }));
-  }
-  if (products === null) {
-    const answer = await get("/api/products");
-    products = answer.ok ? answer.data.results : [];
-    if (panel.childElementCount > 1) return; // drawn meanwhile
-  }
-  const sku = el(
-    "select",
-    { id: "run-sku", "aria-label": "Product" },
-    products.map((p) => el("option", { value: p.sku, text: `${p.sku} · ${p.name}` })),
-  );
-  const email = el("input", {
-    id: "run-email",
-    type: "email",
-    value: "buyer@example.com",
-    "aria-label": "Buyer email",
+function drawRunPanel() {
+  const trigger = state.design.trigger;
+  runPanel.draw({
+    trigger,
+    triggerInfo: state.catalogue.triggers.find((t) => t.name === trigger),
+    slug: state.savedSlug,
+    saved: Boolean(state.savedSlug) && !state.dirty,
   });
-  const disabled = !state.savedSlug || state.dirty;
-  const button = (pattern, text) =>
-    el("button", {
-      type: "button",
-      id: `run-${pattern}`,
-      text,
-      disabled,
-      onclick: () => runIt(pattern === "both" ? ["orchestration", "choreography"] : [pattern], sku.value, email.value),
-    });
-  panel.append(
-    el("div", { class: "row" }, sku, email),
-    el(
-      "div",
-      { class: "buttons" },
-      button("orchestration", "Orchestration"),
-      button("choreography", "Choreography"),
-      button("both", "Run both"),
-    ),
-    el("ul", { id: "runs", class: "runs-list" }),
-  );
-  renderRuns($("runs"), state.runs);
-}
-
-async function runIt(patterns, sku, email) {
-  for (const pattern of patterns) {
-    const run = { pattern, status: "placing" };
-    state.runs.unshift(run);
-    const answer = await post("/api/orders", {
-      customer_email: email,
-      sku,
-      quantity: 1,
-      pattern,
-      workflow: state.savedSlug,
-    });
-    if (answer.ok) {
-      run.run_id = answer.data.run_id;
-      run.status = "running";
-    } else {
-      run.status = "failed";
-      run.error = errorText(answer);
-    }
-  }
-  state.runs = state.runs.slice(0, 8);
-  renderRuns($("runs"), state.runs);
-  pollRuns();
-}
-
-let polling = false;
-
-async function pollRuns() {
-  if (polling) return;
-  polling = true;
-  while (state.runs.some((run) => run.run_id && !FINAL.has(run.status))) {
-    for (const run of state.runs.filter((r) => r.run_id && !FINAL.has(r.status))) {
-      const answer = await get(`/api/runs/${run.run_id}?after_seq=999999999`);
-      if (answer.ok)
-        Object.assign(run, {
-          status: answer.data.status,
-          steps: answer.data.steps,
-          workflow_version: answer.data.workflow_version,
-        });
-    }
-    if ($("runs")) renderRuns($("runs"), state.runs);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-  }
-  polling = false;
-  loadVersions(); // the version is "used" now
 }
 
 // --- start -------------------------------------------------------------------------------------
 function bindToolbar() {
-  $("design-slug").addEventListener("input", (e) => {
-    state.design.slug = e.target.value.trim();
-    changed({ structure: true });
-  });
-  $("design-name").addEventListener("input", (e) => {
-    state.design.name = e.target.value;
-    changed({ structure: false });
-  });
-  $("design-description").addEventListener("input", (e) => {
-    state.design.description = e.target.value;
-    changed({ structure: false });
-  });
+  const quiet = { structure: false, panel: false };
+  const fields = [
+    // element, event, design field, value, what changes with it
+    ["design-slug", "input", "slug", (v) => v.trim(), { structure: true, panel: false }],
+    ["design-name", "input", "name", (v) => v, quiet],
+    ["design-description", "input", "description", (v) => v, quiet],
+    ["design-failure-event", "change", "failure_event", (v) => v.trim(), quiet],
+    ["design-coordinator", "change", "coordinator", (v) => v, quiet],
+  ];
+  for (const [id, event, field, value, how] of fields)
+    $(id).addEventListener(event, (e) => {
+      state.design[field] = value(e.target.value);
+      changed(how);
+    });
   $("design-trigger").addEventListener("change", (e) => {
     state.design.trigger = e.target.value;
+    $("design-failure-event").placeholder = "default: from the trigger";
     changed();
   });
   const connectButton = $("connect-mode");
@@ -486,35 +657,32 @@ function bindToolbar() {
     const file = e.target.files[0];
     if (file) $("import-text").value = await file.text();
   });
-  $("palette-filter").addEventListener("input", (e) =>
-    renderPalette($("palette"), state.catalogue.actions, e.target.value, addStep),
-  );
+  $("palette-filter").addEventListener("input", drawPalette);
   document.addEventListener("keydown", (e) => {
     const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
-    if ((e.key === "Delete" || e.key === "Backspace") && !typing && state.selected) deleteSelected();
+    const inDialog = $("service-dialog").open;
+    if ((e.key === "Delete" || e.key === "Backspace") && !typing && !inDialog && state.selected) deleteSelected();
   });
 }
 
 async function start() {
   const root = $("designer");
-  const answer = await get("/api/actions");
+  serviceDialog = new ServiceDialog($("service-dialog"), { distributions: [], onChanged: servicesChanged });
+  const answer = await loadCatalogue();
   if (!answer.ok) {
     root.prepend(el("p", { class: "error", text: `Cannot load the actions: ${errorText(answer)}` }));
     return;
   }
-  state.catalogue = answer.data;
-  state.actions = new Map(answer.data.actions.map((a) => [a.key, a]));
-  for (const trigger of answer.data.triggers)
-    $("design-trigger").append(el("option", { value: trigger.name, text: trigger.name }));
-  renderPalette($("palette"), answer.data.actions, "", addStep);
+  serviceDialog.distributions = answer.data.latency_distributions || [];
+  runPanel = new RunPanel($("run-panel"), { onRun: loadVersions });
   canvas = new Canvas($("canvas"), {
     onSelect: (selected) => {
       state.selected = selected;
       redraw();
     },
     onConnect: connect,
-    onDropAction: addStep,
-    hasEdge: (from, to) => Boolean(stepById(to) && stepById(to).after.includes(from)),
+    onDropAction: (key) => addStep(key),
+    hasEdge: (from, to) => Boolean(stepById(to) && edgeFind(stepById(to), from)),
   });
   bindToolbar();
   const slug = root.dataset.slug;

@@ -1,224 +1,89 @@
-// The editor's side panels: palette, step form, problems, message flow, versions and diffs, runs.
+// The editor's side panels: palette, problems, message flow, versions and diffs, runs.
 // Each function draws from data it is given and reports changes through callbacks.
 
 import { clear, el } from "../dom.js";
+import { END_ITEM } from "./model.js";
+import { put } from "./step_panel.js";
 
-/** Append the children that are there (null and false are skipped). */
-function put(container, ...children) {
-  container.append(
-    ...children.flat().filter((child) => child !== null && child !== undefined && child !== false && child !== ""),
-  );
-}
-
-const POLICY_FIELDS = [
-  { name: "max_attempts", label: "Attempts", step: "1", min: "1", max: "10", integer: true },
-  { name: "backoff_seconds", label: "Backoff (s)", step: "0.1", min: "0", max: "60" },
-  { name: "timeout_seconds", label: "Timeout (s)", step: "1", min: "1", max: "3600", integer: true },
-  { name: "failure_probability", label: "Failure probability", step: "0.05", min: "0", max: "1" },
-];
-
-export function renderPalette(container, actions, filter, onAdd) {
+/**
+ * The palette: an "End" item, then every action grouped by service in the service's colour; a decision
+ * (several outcomes) is marked and lists them. onAdd(key) adds one (key END_ITEM: an end).
+ */
+export function renderPalette(container, { services, actions }, filter, onAdd) {
   clear(container);
   const needle = filter.trim().toLowerCase();
-  const services = new Map();
-  for (const action of actions) {
-    const text = `${action.key} ${action.description} ${action.command.name} ${action.event.name}`.toLowerCase();
-    if (needle && !text.includes(needle)) continue;
-    if (!services.has(action.service)) services.set(action.service, []);
-    services.get(action.service).push(action);
+  const item = (key, colour, attrs, ...children) => {
+    const node = el(
+      "div",
+      { class: "palette-item", draggable: "true", dataset: { action: key }, ...attrs },
+      ...children,
+      el("button", {
+        type: "button",
+        class: "link add",
+        text: "add",
+        "aria-label": key === END_ITEM ? "Add an end" : `Add ${key}`,
+        onclick: () => onAdd(key),
+      }),
+    );
+    node.style.borderLeftColor = colour;
+    node.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData("application/x-workflowviz-action", key);
+      event.dataTransfer.setData("text/plain", key);
+      event.dataTransfer.effectAllowed = "copy";
+    });
+    return node;
+  };
+  if (!needle || "end result".includes(needle)) {
+    container.append(
+      item(
+        END_ITEM,
+        "#1f2430",
+        { class: "palette-item end", title: "Ends its branch and gives the run its result" },
+        el("strong", { text: "■ End" }),
+        el("span", { class: "small muted", text: "a result word; after an outcome" }),
+      ),
+    );
   }
-  for (const [service, list] of services) {
-    container.append(el("h4", { class: `service service-${service}`, text: service }));
+  let shown = 0;
+  for (const service of services) {
+    const list = actions.filter((action) => {
+      if (action.service !== service.name) return false;
+      const outcomes = action.outcomes.map((o) => o.event).join(" ");
+      const text = `${action.key} ${action.description} ${action.command.name} ${outcomes}`.toLowerCase();
+      return !needle || text.includes(needle);
+    });
+    if (!list.length) continue;
+    shown += list.length;
+    const head = el(
+      "h4",
+      { class: "service", dataset: { service: service.name } },
+      el("span", { class: "swatch" }),
+      service.label || service.name,
+      service.modelled ? el("span", { class: "small muted", text: " · declared" }) : null,
+    );
+    head.firstChild.style.background = service.colour;
+    container.append(head);
     for (const action of list) {
-      const item = el(
-        "div",
-        {
-          class: `palette-item service-${service}`,
-          draggable: "true",
-          title: action.description,
-          dataset: { action: action.key },
-        },
-        el("strong", { text: action.name.replaceAll("_", " ") }),
-        el("span", { class: "small muted mono", text: `${action.command.name} → ${action.event.name}` }),
-        el("button", {
-          type: "button",
-          class: "link add",
-          text: "add",
-          "aria-label": `Add ${action.key}`,
-          onclick: () => onAdd(action.key),
-        }),
+      const decides = action.outcomes.length > 1;
+      container.append(
+        item(
+          action.key,
+          service.colour,
+          { class: `palette-item${decides ? " decision" : ""}`, title: action.description },
+          el("strong", { text: action.name.replaceAll("_", " ") }),
+          decides
+            ? el(
+                "span",
+                { class: "small outcomes", title: "A decision: its arrows follow one outcome each" },
+                "◆ decides: ",
+                el("span", { class: "mono", text: action.outcomes.map((o) => o.event).join(" | ") }),
+              )
+            : el("span", { class: "small muted mono", text: `${action.command.name} → ${action.outcomes[0].event}` }),
+        ),
       );
-      item.addEventListener("dragstart", (event) => {
-        event.dataTransfer.setData("application/x-workflowviz-action", action.key);
-        event.dataTransfer.setData("text/plain", action.key);
-        event.dataTransfer.effectAllowed = "copy";
-      });
-      container.append(item);
     }
   }
-  if (!services.size) container.append(el("p", { class: "muted", text: "No action matches." }));
-}
-
-function problemList(problems) {
-  if (!problems.length) return null;
-  return el(
-    "ul",
-    { class: "problems inline" },
-    problems.map((p) => el("li", { class: p.severity, text: p.message })),
-  );
-}
-
-export function renderStepPanel(container, { step, actions, stepIds, defaults, problems, handlers }) {
-  clear(container);
-  const action = actions.get(step.action);
-  const service = step.action.split(".")[0];
-  const idInput = el("input", {
-    class: "mono",
-    value: step.id,
-    id: "step-id",
-    autocomplete: "off",
-    spellcheck: "false",
-  });
-  idInput.addEventListener("change", () => handlers.onRename(step.id, idInput.value.trim()));
-  const actionSelect = el(
-    "select",
-    { id: "step-action" },
-    [...actions.values()].map((a) => el("option", { value: a.key, text: a.key, selected: a.key === step.action })),
-    actions.has(step.action)
-      ? null
-      : el("option", { value: step.action, text: `${step.action} (unknown)`, selected: true }),
-  );
-  actionSelect.addEventListener("change", () => handlers.onAction(step.id, actionSelect.value));
-  const others = stepIds.filter((id) => id !== step.id);
-  const after = el(
-    "fieldset",
-    { class: "after" },
-    el("legend", { text: "Runs after" }),
-    others.length ? null : el("p", { class: "muted small", text: "No other step yet: it starts with the trigger." }),
-    others.map((id) =>
-      el(
-        "label",
-        { class: "inline" },
-        el("input", {
-          type: "checkbox",
-          checked: (step.after || []).includes(id),
-          dataset: { dependency: id },
-          onchange: (event) => handlers.onAfter(step.id, id, event.target.checked),
-        }),
-        id,
-      ),
-    ),
-  );
-  const policy = step.policy || {};
-  const fields = POLICY_FIELDS.map((field) => {
-    const input = el("input", {
-      type: "number",
-      step: field.step,
-      min: field.min,
-      max: field.max,
-      placeholder: String(defaults[field.name]),
-      value: policy[field.name] ?? "",
-      id: `policy-${field.name}`,
-    });
-    input.addEventListener("change", () => {
-      const raw = input.value.trim();
-      handlers.onPolicy(
-        step.id,
-        field.name,
-        raw === "" ? undefined : field.integer ? parseInt(raw, 10) : parseFloat(raw),
-      );
-    });
-    return el("label", {}, field.label, input);
-  });
-  const latency = policy.latency_ms || [];
-  const latencyInputs = [0, 1].map((i) =>
-    el("input", {
-      type: "number",
-      min: "0",
-      max: "60000",
-      step: "10",
-      value: latency[i] ?? "",
-      placeholder: String(defaults.latency_ms[i]),
-      id: `policy-latency-${i}`,
-    }),
-  );
-  const onLatency = () => {
-    const [low, high] = latencyInputs.map((input) => input.value.trim());
-    handlers.onPolicy(
-      step.id,
-      "latency_ms",
-      low === "" && high === "" ? undefined : [parseInt(low || "0", 10), parseInt(high || low || "0", 10)],
-    );
-  };
-  latencyInputs.forEach((input) => input.addEventListener("change", onLatency));
-  const sameService = [...actions.values()].filter((a) => a.service === service && a.key !== step.action);
-  const declared = action ? action.compensation : "";
-  const compensation = el(
-    "select",
-    { id: "policy-compensation" },
-    el("option", {
-      value: "__default",
-      text: `default (${declared || "none"})`,
-      selected: !("compensation" in policy),
-    }),
-    el("option", { value: "", text: "none", selected: policy.compensation === "" }),
-    sameService.map((a) => el("option", { value: a.key, text: a.key, selected: policy.compensation === a.key })),
-    "compensation" in policy && policy.compensation && !sameService.some((a) => a.key === policy.compensation)
-      ? el("option", { value: policy.compensation, text: `${policy.compensation} (not offered)`, selected: true })
-      : null,
-  );
-  compensation.addEventListener("change", () =>
-    handlers.onPolicy(step.id, "compensation", compensation.value === "__default" ? undefined : compensation.value),
-  );
-  put(
-    container,
-    problemList(problems),
-    el("label", {}, "Step id", idInput),
-    el("label", {}, "Action", actionSelect),
-    action
-      ? el(
-          "p",
-          { class: "small muted" },
-          action.description,
-          el("br"),
-          el("span", { class: "mono", text: `needs ${action.command.fields.join(", ")}` }),
-          el("br"),
-          el("span", { class: "mono", text: `publishes ${action.event.name} (${action.event.fields.join(", ")})` }),
-        )
-      : null,
-    after,
-    el("h4", { text: "Policy (empty: the default)" }),
-    el("div", { class: "row" }, fields),
-    el(
-      "label",
-      {},
-      "Simulated latency (ms, low–high)",
-      el("span", { class: "pair" }, latencyInputs[0], "–", latencyInputs[1]),
-    ),
-    el("label", {}, "Compensation (undoes the step after a failure)", compensation),
-    el("button", { type: "button", class: "danger", text: "Delete step", onclick: () => handlers.onDelete(step.id) }),
-  );
-}
-
-export function renderEdgePanel(container, { from, to, problems, onDelete }) {
-  clear(container);
-  put(
-    container,
-    problemList(problems),
-    el(
-      "p",
-      {},
-      el("strong", { class: "mono", text: to }),
-      " runs after ",
-      el("strong", { class: "mono", text: from }),
-      ".",
-    ),
-    el("p", {
-      class: "small muted",
-      text: `Orchestration: the coordinator sends ${to}'s command once ${from} replied. Choreography: ${to} subscribes to the event ${from} publishes.`,
-    }),
-    el("button", { type: "button", class: "danger", text: "Delete arrow", onclick: onDelete }),
-  );
+  if (!shown) container.append(el("p", { class: "muted", text: "No action matches." }));
 }
 
 export function renderProblems(list, problems, onPick) {
@@ -260,9 +125,13 @@ export function renderFlow(container, preview) {
         "li",
         {},
         el("span", { class: "muted", text: `${s.when}: ` }),
-        el("span", { class: "msg command", text: `${s.command.from} → ${s.command.to} ${s.command.type}` }),
-        " ",
-        el("span", { class: "msg reply", text: `↩ ${s.reply.type}` }),
+        s.command
+          ? [
+              el("span", { class: "msg command", text: `${s.command.from} → ${s.command.to} ${s.command.type}` }),
+              " ",
+              el("span", { class: "msg reply", text: `↩ ${s.reply.type}` }),
+            ]
+          : el("span", { class: "msg end", text: `■ ${s.step} ends the run: ${s.end}` }),
       ),
     ),
   );
@@ -275,22 +144,36 @@ export function renderFlow(container, preview) {
         {},
         el("span", { class: "msg event", text: s.event }),
         el("span", { class: "muted", text: ` from ${s.publisher}${s.from_step ? ` (${s.from_step})` : ""} → ` }),
-        s.subscribers.length
-          ? s.subscribers.map((sub) => `${sub.step}@${sub.service}`).join(", ")
-          : el("span", { class: "muted", text: "no subscriber (ends here)" }),
+        s.subscribers.length ? s.subscribers.map((sub) => `${sub.step}@${sub.service}`).join(", ") : null,
+        s.ends && s.ends.length ? el("span", { class: "msg end", text: `■ ${s.ends.join(", ")}` }) : null,
+        !s.subscribers.length && !(s.ends && s.ends.length)
+          ? el("span", { class: "muted", text: "no subscriber (ends here)" })
+          : null,
       ),
     ),
   );
   const joins = preview.choreography.joins.map((j) =>
-    el("li", {}, el("strong", { text: j.step }), ` waits for ${j.waits_for.join(" + ")} (a join kept by ${j.service})`),
+    el(
+      "li",
+      {},
+      el("strong", { text: j.step }),
+      ` ${j.join === "first" ? "runs on the first of" : "waits for"} ${j.waits_for.join(" + ")} (a join kept by ${j.service})`,
+    ),
   );
+  const coordinator = preview.orchestration.coordinator || "orders";
   put(
     container,
-    el("h4", { text: `Orchestration: ${preview.orchestration.messages} messages, all through orders` }),
+    el("h4", { text: `Orchestration: ${preview.orchestration.messages} messages, all through ${coordinator}` }),
     orchestration,
     el("h4", { text: `Choreography: ${preview.choreography.messages} event deliveries` }),
     choreography,
     joins.length ? el("ul", { class: "flow joins" }, joins) : null,
+    preview.choreography.failure_event
+      ? el("p", {
+          class: "small muted",
+          text: `A run that fails for good publishes ${preview.choreography.failure_event}.`,
+        })
+      : null,
   );
 }
 
@@ -384,6 +267,10 @@ export function renderRuns(list, runs) {
   for (const run of runs) {
     const steps = run.steps || [];
     const done = steps.filter((s) => s.status === "succeeded").length;
+    const skipped = steps.filter((s) => s.status === "skipped").length;
+    const about = run.workflow_version
+      ? `v${run.workflow_version} · ${done}/${steps.length - skipped} steps${skipped ? ` (${skipped} skipped)` : ""}`
+      : "";
     list.append(
       el(
         "li",
@@ -392,10 +279,8 @@ export function renderRuns(list, runs) {
         " ",
         el("span", { class: `badge status-${run.status}`, text: run.status || "placing" }),
         " ",
-        el("span", {
-          class: "small muted",
-          text: run.workflow_version ? `v${run.workflow_version} · ${done}/${steps.length} steps` : "",
-        }),
+        el("span", { class: "small muted", text: about }),
+        run.result ? el("span", { class: "small", text: ` result: ${run.result} ` }) : null,
         " ",
         run.run_id ? el("a", { href: `/runs/${run.run_id}/`, text: "open run" }) : null,
         run.error ? el("div", { class: "error small", text: run.error }) : null,
