@@ -12,7 +12,7 @@ class LogisticsConfig(AppConfig):
         from . import handlers
 
         service_register(
-            name="logistics", label="Logistics", colour="#c77c02", records_url="admin:logistics_shipment_changelist"
+            name="logistics", label="Logistics", colour="#c77c02", records_url="/admin/logistics/shipment/"
         )
         action_register(
             service="logistics",

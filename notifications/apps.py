@@ -17,7 +17,7 @@ class NotificationsConfig(AppConfig):
             name="notifications",
             label="Notifications",
             colour="#23915a",
-            records_url="admin:notifications_email_changelist",
+            records_url="/admin/notifications/email/",
         )
         action_register(
             service="notifications",

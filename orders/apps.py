@@ -13,7 +13,7 @@ class OrdersConfig(AppConfig):
         from . import handlers
         from .signals import order_placed
 
-        service_register(name="orders", label="Orders", colour="#2f6fd6", records_url="admin:orders_order_changelist")
+        service_register(name="orders", label="Orders", colour="#2f6fd6", records_url="/admin/orders/order/")
         trigger_register(contract=OrderPlaced, service="orders")
         order_placed.connect(handlers.on_order_placed, dispatch_uid="orders.start_run")
         run_finished.connect(handlers.on_run_finished, dispatch_uid="orders.follow_run")

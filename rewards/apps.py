@@ -11,9 +11,7 @@ class RewardsConfig(AppConfig):
 
         from . import handlers
 
-        service_register(
-            name="rewards", label="Rewards", colour="#17a2b8", records_url="admin:rewards_pointsentry_changelist"
-        )
+        service_register(name="rewards", label="Rewards", colour="#17a2b8", records_url="/admin/rewards/pointsentry/")
         action_register(
             service="rewards",
             name="award_order_points",

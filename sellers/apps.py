@@ -11,9 +11,7 @@ class SellersConfig(AppConfig):
 
         from . import handlers
 
-        service_register(
-            name="sellers", label="Sellers", colour="#8a55d0", records_url="admin:sellers_sellertask_changelist"
-        )
+        service_register(name="sellers", label="Sellers", colour="#8a55d0", records_url="/admin/sellers/sellertask/")
         action_register(
             service="sellers",
             name="prepare_shipment",

@@ -1,6 +1,7 @@
 // The latency distribution: a histogram per pattern over the same buckets, side by side (d3, SVG).
 
 import { el, clear, formatMs } from "./dom.js";
+import { bottomAxis } from "./metrics_charts.js";
 
 const PATTERNS = ["orchestration", "choreography"];
 
@@ -14,7 +15,7 @@ export function drawDistribution(container, distribution) {
   const { edges, counts } = distribution;
   container.dataset.buckets = String(Math.max(0, edges.length - 1));
   if (edges.length < 2) {
-    container.append(el("p", { class: "muted", text: "No order has finished yet." }));
+    container.append(el("p", { class: "muted", text: "No run has finished yet." }));
     return;
   }
   const width = Math.max(280, container.clientWidth);
@@ -57,20 +58,18 @@ export function drawDistribution(container, distribution) {
       .append("title")
       .text(
         (bar) =>
-          `${pattern}: ${bar.count} order${bar.count === 1 ? "" : "s"} took ${formatMs(edges[bar.index])} to ${formatMs(edges[bar.index + 1])}`,
+          `${pattern}: ${bar.count} run${bar.count === 1 ? "" : "s"} took ${formatMs(edges[bar.index])} to ${formatMs(edges[bar.index + 1])}`,
       );
   });
   const ticks = Math.max(2, Math.min(edges.length, Math.floor(width / 80)));
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(ticks)
-        .tickFormat((ms) => formatMs(ms)),
-    );
+  bottomAxis(
+    svg,
+    d3
+      .axisBottom(x)
+      .ticks(ticks)
+      .tickFormat((ms) => formatMs(ms)),
+    { height, margin },
+  );
   svg
     .append("g")
     .attr("class", "axis")

@@ -3,8 +3,7 @@
 
 import { apiGet, apiPost } from "./http.js";
 import { el, clear } from "./dom.js";
-
-const label = (service) => service.charAt(0).toUpperCase() + service.slice(1);
+import { serviceLabel as label } from "./vocabulary.js";
 
 export class FaultSwitches {
   /** @param {HTMLElement} container @param {{canOperate?: boolean, everyMs?: number, onChange?: Function}} options */

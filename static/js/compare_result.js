@@ -10,6 +10,7 @@ import { LiveSocket, liveStatusShow } from "./live.js";
 import { FaultSwitches } from "./compare_faults.js";
 import { drawDistribution } from "./compare_chart.js";
 import { PairTimelines, PATTERNS } from "./compare_sync.js";
+import { serviceLabel } from "./vocabulary.js";
 
 const POLL_MS = 2000;
 const AFTER_RECORD_MS = 600;
@@ -145,11 +146,12 @@ function showRunHead(pattern, view) {
   status.className = `badge status status-${view.store.status}`;
   const fact = data && data.runs[pattern].find((run) => run.run_id === view.runId);
   const parts = [`run ${shortId(view.runId)}`, `${view.store.count} records`];
+  if (view.result) parts.unshift(`ended "${view.result}"`);
   if (fact) {
     if (fact.order_id) parts.push(`order #${fact.order_id}`);
     parts.push(`${fact.messages.total} messages`);
     if (fact.latency_ms !== null) parts.push(`took ${formatMs(fact.latency_ms)}`);
-    const waiting = fact.waiting_at.map((w) => `${w.step_id} (${w.service})`);
+    const waiting = fact.waiting_at.map((w) => `${w.step_id} (${serviceLabel(w.service)})`);
     if (waiting.length) parts.push(`waiting at ${waiting.join(", ")}`);
   }
   panel.querySelector("[data-role=info]").textContent = parts.join(" · ");

@@ -1,4 +1,5 @@
-// The dashboard: place an order (and watch it live), place a burst, recent runs, service health.
+// The dashboard: start a run of any design or place an order (and watch it live), place a burst,
+// recent runs, service health.
 
 import { apiPost, ApiError } from "./http.js";
 import { el, clear, shortId, testHooksExpose } from "./dom.js";
@@ -8,6 +9,15 @@ import { RunsList } from "./runs_list.js";
 import { Burst } from "./burst.js";
 import { HealthStrip } from "./health.js";
 import { policyValues, showErrors, workflowsLoad } from "./order_fields.js";
+import {
+  ORDER_TRIGGER,
+  designOptions,
+  triggerFieldsRender,
+  triggerInput,
+  triggersByName,
+  workflowsList,
+} from "./run_input.js";
+import { serviceLabel } from "./vocabulary.js";
 
 const PATTERNS = ["orchestration", "choreography"];
 const root = document.getElementById("dashboard");
@@ -51,6 +61,26 @@ function formValues(form) {
   return { order, error };
 }
 
+/**
+ * POST `body` to `path` once per pattern ("both": one of each, in turn), the form's button off meanwhile;
+ * the errors next to the form's fields; watch the runs started.
+ */
+async function startEach(form, path, body, pattern) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  const started = [];
+  try {
+    for (const each of pattern === "both" ? PATTERNS : [pattern]) {
+      started.push(await apiPost(path, { ...body, pattern: each }));
+    }
+  } catch (error) {
+    showErrors(form, error instanceof ApiError ? error.errors : { form: error.message });
+  } finally {
+    button.disabled = false;
+  }
+  if (started.length) watch(started);
+}
+
 async function placeOrder(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -58,48 +88,41 @@ async function placeOrder(event) {
   const { pattern, ...order } = values;
   showErrors(form, error ? { policy: error } : {});
   if (error) return;
-  const button = form.querySelector("button[type=submit]");
-  button.disabled = true;
-  const placed = [];
-  try {
-    for (const each of pattern === "both" ? PATTERNS : [pattern]) {
-      placed.push(await apiPost("/api/orders", { ...order, pattern: each }));
-    }
-  } catch (error) {
-    showErrors(form, error instanceof ApiError ? error.errors : { form: error.message });
-  } finally {
-    button.disabled = false;
-  }
-  if (placed.length) watch(placed);
+  await startEach(form, "/api/orders", order, pattern);
 }
 
-/** Show the runs just placed, live, in the "watching" panel. */
+/** Show the runs just started ({run_id, pattern, workflow, order_id?}), live, in the "watching" panel. */
 function watch(placed) {
   watched.forEach((view) => view.stop());
   clear(watchPanel);
-  watched = placed.map((order) => {
-    const box = el("div", { class: "watched", dataset: { runId: order.run_id, pattern: order.pattern } });
+  watched = placed.map((run) => {
+    const box = el("div", { class: "watched", dataset: { runId: run.run_id, pattern: run.pattern } });
     const status = el("span", { class: "badge status-running", text: "running" });
+    const result = el("strong", { class: "run-result", hidden: true });
     const count = el("span", { class: "muted" });
+    const what = run.order_id ? `order #${run.order_id}` : run.workflow;
     box.append(
       el(
         "div",
         { class: "watched-head" },
-        el("span", { class: `badge pattern-${order.pattern}`, text: order.pattern }),
+        el("span", { class: `badge pattern-${run.pattern}`, text: run.pattern }),
         status,
-        el("span", { text: `order #${order.order_id} · run ${shortId(order.run_id)}` }),
+        result,
+        el("span", { text: `${what} · run ${shortId(run.run_id)}` }),
         count,
-        el("a", { class: "open-run", href: `/runs/${order.run_id}/`, text: "Open run page →" }),
+        el("a", { class: "open-run", href: `/runs/${run.run_id}/`, text: "Open run page →" }),
       ),
     );
     const timeline = el("div", { class: "timeline-host compact" });
     box.append(timeline);
     watchPanel.append(box);
-    const view = new LiveRun(box, timeline, order.run_id, {
+    const view = new LiveRun(box, timeline, run.run_id, {
       compact: true,
-      onUpdate: ({ store }) => {
+      onUpdate: ({ store, result: word }) => {
         status.textContent = store.status;
         status.className = `badge status-${store.status}`;
+        result.hidden = !word;
+        result.textContent = word ? `· ${word}` : "";
         count.textContent = `${store.count} records`;
       },
     });
@@ -107,6 +130,62 @@ function watch(placed) {
     return view;
   });
 }
+
+// --- a run of any design (one per pattern for "both") --------------------------------------------
+const runForm = document.getElementById("run-form");
+const designSelect = runForm?.querySelector("select[name=workflow]");
+const designFields = runForm?.querySelector("[data-role=fields]");
+const designAbout = runForm?.querySelector("[data-role=about]");
+let designs = [];
+
+/** The chosen design's trigger fields; a design an order starts points to the order form instead. */
+async function designChosen() {
+  const design = designs.find((each) => each.slug === designSelect.value);
+  const submit = runForm.querySelector("button[type=submit]");
+  showErrors(runForm, {});
+  if (!design) return;
+  let trigger = null;
+  try {
+    trigger = (await triggersByName()).get(design.trigger) || null;
+  } catch (error) {
+    showErrors(runForm, { form: `Could not read the design's trigger: ${error.message}` });
+  }
+  if (designSelect.value !== design.slug) return; // another choice meanwhile
+  const byOrder = design.trigger === ORDER_TRIGGER;
+  const source = trigger ? ` (published by ${serviceLabel(trigger.service)})` : "";
+  designAbout.textContent = byOrder
+    ? `Starts when an order is placed: use "Place an order" to run it.`
+    : `Starts on ${design.trigger}${source}. ${design.description || ""}`.trim();
+  if (byOrder) clear(designFields);
+  else triggerFieldsRender(designFields, trigger ? trigger : { name: design.trigger, fields: [], types: {} });
+  submit.disabled = byOrder;
+  runForm.dataset.trigger = design.trigger;
+}
+
+async function startRuns(event) {
+  event.preventDefault();
+  const pattern = new FormData(runForm).get("pattern");
+  showErrors(runForm, {});
+  const body = { workflow: designSelect.value, input: triggerInput(designFields) };
+  await startEach(runForm, "/api/runs", body, pattern);
+}
+
+async function designsLoad() {
+  try {
+    designs = await workflowsList();
+  } catch (error) {
+    showErrors(runForm, { workflow: `Could not list the designs: ${error.message}` });
+    return;
+  }
+  // Designs that start from something else than an order first: the order form runs the others.
+  const ordered = [...designs].sort((a, b) => (a.trigger === ORDER_TRIGGER) - (b.trigger === ORDER_TRIGGER));
+  designOptions(designSelect, ordered);
+  await designChosen();
+  root.dataset.designs = String(designs.length);
+}
+
+runForm?.addEventListener("submit", startRuns);
+designSelect?.addEventListener("change", designChosen);
 
 // --- a burst -------------------------------------------------------------------------------------
 const burstForm = document.getElementById("burst-form");
@@ -161,10 +240,12 @@ document.getElementById("order-form")?.addEventListener("submit", placeOrder);
 
 async function start() {
   new HealthStrip(document.getElementById("health"), { canOperate }).start();
-  if (canOperate)
+  if (canOperate) {
     workflowsLoad(document.querySelectorAll("select.workflow-select")).then((count) => {
       if (count !== null) root.dataset.workflows = String(count);
     });
+    if (runForm) designsLoad();
+  }
   socket.connect();
   await socket.waitOpen(2000);
   await runsList.refetch();

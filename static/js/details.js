@@ -1,7 +1,11 @@
 // The details of what was clicked on the timeline: timestamps, attempts, payload, admin links.
+//
+// The shop's own record ids in payloads link to their admin pages (ADMIN); any service's records are
+// linked from the vocabulary's records_url, coded or declared alike.
 
 import { el, clear, formatClock, formatMs } from "./dom.js";
 import { BACKLOG_FACTOR, BACKLOG_FLOOR_MS, laneLabel } from "./timeline_model.js";
+import { serviceInfo } from "./vocabulary.js";
 
 const ADMIN = {
   order_id: ["order", "/admin/orders/order/"],
@@ -13,8 +17,16 @@ const ADMIN = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Links to the admin records named by whole-number ids in these payloads (nested a little). */
-export function adminLinks(payloads, { runId, orderId } = {}) {
+/** Where a service's records are (its records_url), when that is a path on this site. */
+export function recordsLink(service) {
+  const info = serviceInfo(service);
+  const url = info.records_url || "";
+  return url.startsWith("/") ? { href: url, label: `${info.label} records` } : null;
+}
+
+/** Links to the admin records named by whole-number ids in these payloads (nested a little), and to the
+ * records of `services`. */
+export function adminLinks(payloads, { runId, orderId, services = [] } = {}) {
   const found = new Map();
   const visit = (value, depth) => {
     if (!value || typeof value !== "object" || depth > 3) return;
@@ -28,6 +40,10 @@ export function adminLinks(payloads, { runId, orderId } = {}) {
   payloads.forEach((payload) => visit(payload, 0));
   if (Number.isInteger(orderId)) found.set(`/admin/orders/order/${orderId}/change/`, `order #${orderId}`);
   if (runId && UUID.test(runId)) found.set(`/admin/engine/run/${runId}/change/`, "run");
+  for (const service of services) {
+    const link = recordsLink(service);
+    if (link) found.set(link.href, link.label);
+  }
   return [...found].map(([href, label]) => ({ href, label }));
 }
 
@@ -67,6 +83,7 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
   let payloads;
   let records;
   let why = null;
+  let services = [];
   if (hit.type === "backlog") {
     const service = laneLabel(item.lane);
     title = `Backlog on ${service}`;
@@ -93,7 +110,9 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
   } else if (hit.type === "bar") {
     title = `${item.kind === "compensation" ? "Compensation of " : "Step "}${item.stepId}`;
     fact(facts, "status", item.status);
-    fact(facts, "service", item.lane);
+    if (item.kind === "step") fact(facts, "outcome", item.outcome);
+    fact(facts, "service", `${laneLabel(item.lane)} (${item.lane})`);
+    fact(facts, "visit", item.visit > 1 ? String(item.visit) : null);
     fact(facts, "attempt", String(item.attempt));
     fact(facts, "queued", at(model.t0, item.queuedAt));
     fact(facts, "started", at(model.t0, item.startedAt));
@@ -103,6 +122,7 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
     fact(facts, "error", item.error);
     payloads = item.events.map((event) => event.payload);
     records = item.events;
+    services = [item.lane];
   } else if (hit.type === "arrow") {
     title = `${item.kind} ${item.type}`;
     fact(facts, "from", item.from);
@@ -119,16 +139,20 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
     payloads = [item.body];
     records = [item.sent, item.received].filter(Boolean);
   } else {
-    title = item.kind;
-    fact(facts, "service", item.lane);
+    const payload = item.event.payload || {};
+    title = item.kind === "end.reached" ? `End ${item.stepId} reached` : item.kind;
+    fact(facts, "result", item.kind === "end.reached" ? payload.result : null);
+    fact(facts, "service", laneLabel(item.lane));
     fact(facts, "step", item.stepId);
+    fact(facts, "visit", payload.visit > 1 ? String(payload.visit) : null);
     fact(facts, "at", at(model.t0, item.t));
+    fact(facts, "why", payload.reason);
     payloads = [item.event.payload];
     records = [item.event];
   }
   panel.append(el("h3", { text: title }), facts);
   if (why) panel.append(why);
-  const links = adminLinks(payloads, { runId, orderId });
+  const links = adminLinks(payloads, { runId, orderId, services });
   if (links.length) {
     panel.append(
       el("h4", { text: "Admin records" }),

@@ -1,14 +1,12 @@
-// The health strip: each service queue's depth, jobs in flight and failed jobs, every few seconds,
-// with its fault switches (GET /api/faults): a "down" badge, "next N delivered twice", and for
-// operators the buttons that switch them (POST /api/faults).
+// The health strip: every service (coded or declared, as GET /api/services lists them) with its queue's
+// depth, jobs in flight and failed jobs, every few seconds, and its fault switches (GET /api/faults): a
+// "down" badge, "next N delivered twice", and for operators the buttons that switch them (POST /api/faults).
 
 import { apiGet, apiPost } from "./http.js";
 import { el, clear } from "./dom.js";
+import { serviceLabel } from "./vocabulary.js";
 
-const LABELS = { orders: "Orders", notifications: "Notifications", sellers: "Sellers", logistics: "Logistics" };
 const MAX_TWICE = 10000;
-
-const label = (service) => LABELS[service] || service.charAt(0).toUpperCase() + service.slice(1);
 
 export class HealthStrip {
   constructor(container, { everyMs = 3000, canOperate = false } = {}) {
@@ -51,7 +49,7 @@ export class HealthStrip {
     for (const service of services) {
       let card = this.cards.get(service.service);
       if (!card || !card.root.isConnected) {
-        card = this._build(service.service);
+        card = this._build(service);
         this.cards.set(service.service, card);
         this.container.append(card.root);
       }
@@ -67,8 +65,10 @@ export class HealthStrip {
     this.container.dataset.checkedAt = String(Date.now());
   }
 
-  _build(service) {
+  /** A service's card ({service, label, colour, modelled, description}), built once. */
+  _build({ service, label = serviceLabel(service), colour, modelled, description }) {
     const card = {
+      label,
       queued: el("dd"),
       started: el("dd"),
       failed: el("dd"),
@@ -77,10 +77,19 @@ export class HealthStrip {
       twiceBadge: el("span", { class: "badge fault-twice", hidden: true }),
       health: "ok",
     };
+    const name = el(
+      "div",
+      { class: "health-name", title: description || null },
+      el("span", { class: "dot" }),
+      el("span", { class: "service-swatch", style: colour ? `background:${colour}` : null }),
+      label,
+      modelled ? el("span", { class: "badge declared", text: "declared", title: "declared without code" }) : null,
+      card.downBadge,
+    );
     card.root = el(
       "div",
-      { class: "health-card ok", dataset: { service } },
-      el("div", { class: "health-name" }, el("span", { class: "dot" }), label(service), card.downBadge),
+      { class: "health-card ok", dataset: { service, modelled: String(Boolean(modelled)) } },
+      name,
       el(
         "dl",
         {},
@@ -132,7 +141,7 @@ export class HealthStrip {
       max: MAX_TWICE,
       step: 1,
       value: 10,
-      "aria-label": `messages to deliver twice (${label(service)})`,
+      "aria-label": `messages to deliver twice (${card.label})`,
     });
     const twiceForm = el(
       "form",

@@ -2,10 +2,8 @@
 // Used by the run page and by the dashboard's "watching" panel.
 
 import { RunStore } from "./run_store.js";
-import { TimelineModel, SERVICE_LANES } from "./timeline_model.js";
+import { TimelineModel } from "./timeline_model.js";
 import { Timeline } from "./timeline.js";
-
-const STEP_SERVICES = SERVICE_LANES.filter((service) => service !== "orders");
 
 export class LiveRun {
   /**
@@ -59,11 +57,14 @@ export class LiveRun {
     this.lastUpdateMs = performance.now() - started;
     const lanes = [...this.model.active].sort();
     const barServices = [...this.model.barServices].sort();
-    // What the browser test waits for: every service busy on screen while the run is still running.
+    // What the browser test waits for: every service of the run's graph busy on screen (those that run
+    // steps with a bar) while the run is still running.
+    const { graphServices, stepServices, active, barServices: withBars } = this.model;
     if (
       running &&
-      SERVICE_LANES.every((s) => this.model.active.has(s)) &&
-      STEP_SERVICES.every((s) => this.model.barServices.has(s))
+      graphServices.length &&
+      graphServices.every((s) => active.has(s)) &&
+      stepServices.every((s) => withBars.has(s))
     ) {
       this.root.dataset.allServicesLive = "true";
     }
@@ -78,6 +79,7 @@ export class LiveRun {
       backfilled: String(store.stats.backfilled),
       gaps: String(store.stats.gaps),
       settled: store.settled ? "true" : "false",
+      result: this.result,
     });
     this.onUpdate(this);
     if (running && !this._ticker) {
@@ -90,6 +92,11 @@ export class LiveRun {
       clearInterval(this._ticker);
       this._ticker = null;
     }
+  }
+
+  /** The end word the run reached ("" while none): from its records, else from the API's summary. */
+  get result() {
+    return (this.model && this.model.result) || (this.store.summary && this.store.summary.result) || "";
   }
 
   /** Draw the live model now (also when a replay gives the timeline back). */

@@ -6,6 +6,7 @@ import { apiGet } from "./http.js";
 import { el, clear, formatClock } from "./dom.js";
 import { barChart, legend, lineChart } from "./metrics_charts.js";
 import { patternCards, serviceTable, stepTable } from "./metrics_tables.js";
+import { serviceColour, serviceLabel } from "./vocabulary.js";
 
 /** Refresh often for short windows; a day of runs costs the server more to read and changes slowly. */
 function refreshMs(windowSeconds) {
@@ -13,13 +14,6 @@ function refreshMs(windowSeconds) {
 }
 const PATTERN_COLORS = { orchestration: "#4457b8", choreography: "#e08a1e" };
 const PATTERN_DASHES = { choreography: "6 4" }; // equal counts in both patterns would hide one solid line
-const SERVICE_COLORS = {
-  orders: "#2f6fd6",
-  notifications: "#23915a",
-  sellers: "#8a55d0",
-  logistics: "#e0a21e",
-  rewards: "#17a2b8",
-};
 const PERCENTILES = [
   { key: "p50", name: "p50 (median)", color: "#a9c8f0" },
   { key: "p95", name: "p95", color: "#4f8ad9" },
@@ -40,8 +34,6 @@ let last = null;
 let loading = false;
 let again = false;
 let refreshes = 0;
-
-const serviceColor = (service, index) => SERVICE_COLORS[service] || d3.schemeTableau10[index % 10];
 
 function filters() {
   const data = new FormData(form);
@@ -170,24 +162,27 @@ function drawPatternLatency(patterns) {
 function drawQueues(queues) {
   const common = { times: times(queues), bucketMs: queues.bucket_seconds * 1000, height: 170 };
   const lines = (name) =>
-    queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index), values: s[name] }));
+    queues.series.map((s) => ({ name: s.service, color: serviceColour(s.service), values: s[name] }));
   const per = `(highest per ${queues.bucket_seconds} s)`;
   lineChart($("chart-queued"), { ...common, series: lines("queued"), yLabel: "jobs queued" });
   lineChart($("chart-in-flight"), { ...common, series: lines("in_flight"), yLabel: "jobs in flight" });
   lineChart($("chart-failed"), { ...common, series: lines("failed"), yLabel: "failed jobs" });
   $("queue-bucket").textContent = per;
   clear($("legend-queues")).append(
-    legend(queues.series.map((s, index) => ({ name: s.service, color: serviceColor(s.service, index) }))),
+    legend(queues.series.map((s) => ({ name: serviceLabel(s.service), color: serviceColour(s.service) }))),
   );
 }
 
+/** Step latencies; an end step (no service: it never waits nor runs) is left out of the charts. */
 function drawStepLatency(steps, bothPatterns) {
   const rows = (name) =>
-    steps.map((s) => ({
-      label: bothPatterns ? `${s.step_id} · ${s.pattern}` : s.step_id,
-      color: PATTERN_COLORS[s.pattern],
-      values: s[name],
-    }));
+    steps
+      .filter((s) => s.service)
+      .map((s) => ({
+        label: bothPatterns ? `${s.step_id} · ${s.pattern}` : s.step_id,
+        color: PATTERN_COLORS[s.pattern],
+        values: s[name],
+      }));
   latencyCharts("step", rows);
 }
 
@@ -206,10 +201,10 @@ function latencyCharts(what, rows) {
 }
 
 function drawServices(services) {
-  const busy = services.filter((s) => s.steps > 0);
-  const rows = (name) => busy.map((s) => ({ label: s.service, color: SERVICE_COLORS[s.service], values: s[name] }));
-  latencyCharts("service", rows);
-  const trouble = busy.map((s) => ({ label: s.service, color: SERVICE_COLORS[s.service], values: s }));
+  const busy = services.filter((s) => s.steps > 0 && s.service); // ends have no service
+  const row = (s, values) => ({ label: serviceLabel(s.service), color: serviceColour(s.service), values });
+  latencyCharts("service", (name) => busy.map((s) => row(s, s[name])));
+  const trouble = busy.map((s) => row(s, s));
   barChart($("chart-trouble"), {
     rows: trouble,
     keys: TROUBLE,

@@ -45,6 +45,15 @@ function axisLabel(svg, text, { x, y, rotate = false }) {
 }
 
 /** Counts on an axis: whole numbers only, never "0.5 jobs". */
+/** The x axis along the bottom of a chart (d3 axis options through `axis`). */
+export function bottomAxis(svg, axis, { height, margin }) {
+  svg
+    .append("g")
+    .attr("class", "axis")
+    .attr("transform", `translate(0,${height - margin.bottom})`)
+    .call(axis);
+}
+
 function integerTicks(scale, count) {
   return scale.ticks(count).filter((tick) => Number.isInteger(tick));
 }
@@ -78,17 +87,8 @@ export function lineChart(host, { times, bucketMs, series, yLabel, height = 190,
     .attr("transform", `translate(${margin.left},0)`)
     .call(yAxis.tickSize(-(width - margin.left - margin.right)))
     .call((g) => g.select(".domain").remove());
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(0,${height - margin.bottom})`)
-    .call(
-      d3
-        .axisBottom(x)
-        .ticks(Math.max(2, Math.floor(width / 90)))
-        .tickFormat(d3.timeFormat("%H:%M"))
-        .tickSizeOuter(0),
-    );
+  const timeAxis = d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 90)));
+  bottomAxis(svg, timeAxis.tickFormat(d3.timeFormat("%H:%M")).tickSizeOuter(0), { height, margin });
   axisLabel(svg, yLabel, { x: 13, y: margin.top + (height - margin.top - margin.bottom) / 2, rotate: true });
   axisLabel(svg, "time (local clock)", { x: margin.left + (width - margin.left - margin.right) / 2, y: height - 3 });
 

@@ -3,6 +3,7 @@
 // can read exactly what a person reads.
 
 import { el, clear, formatMs } from "./dom.js";
+import { serviceColour, serviceLabel } from "./vocabulary.js";
 
 const OUTCOMES = ["succeeded", "failed", "compensated", "running", "compensating"];
 const PERCENTILES = ["p50", "p95", "p99"];
@@ -123,7 +124,7 @@ export function stepTable(host, steps) {
       { dataset: { pattern: s.pattern, step: s.step_id, service: s.service } },
       el("td", {}, el("span", { class: `badge pattern-${s.pattern}`, text: s.pattern })),
       el("td", { class: "mono", text: s.step_id }),
-      el("td", { text: s.service }),
+      el("td", { class: s.service ? "" : "muted", text: s.service ? serviceLabel(s.service) : "(end)" }),
       countCells(s),
       percentileCells("wait", s.wait_ms),
       percentileCells("execution", s.execution_ms),
@@ -137,7 +138,12 @@ export function serviceTable(host, services) {
     el(
       "tr",
       { dataset: { service: s.service } },
-      el("td", { text: s.service }),
+      el(
+        "td",
+        {},
+        el("i", { class: "swatch", style: `background:${serviceColour(s.service)}` }),
+        serviceLabel(s.service),
+      ),
       countCells(s),
       percentileCells("wait", s.wait_ms),
       percentileCells("execution", s.execution_ms),

@@ -1,24 +1,18 @@
 // The order fields the dashboard's forms and the compare page share: the workflow picker, the fault
 // policy for every step and the errors shown next to each field.
 
-import { apiGet } from "./http.js";
-import { el, clear } from "./dom.js";
+import { ORDER_TRIGGER, designOptions, workflowsList } from "./run_input.js";
 
-/** Fill the "Workflow" selects with the designs an order can start (the default stays selected); how many. */
-export async function workflowsLoad(selects) {
+/**
+ * Fill the "Workflow" selects with the designs `trigger` starts (an order's, by default; null: every
+ * design); the default stays selected. How many there are, or null when the list could not be read.
+ */
+export async function workflowsLoad(selects, { trigger = ORDER_TRIGGER } = {}) {
   if (!selects.length) return null;
   try {
-    const data = await apiGet("/api/workflows?trigger=OrderPlaced");
-    for (const select of selects) {
-      const current = select.value;
-      clear(select);
-      for (const design of data.results)
-        select.append(
-          el("option", { value: design.slug, text: `${design.name} (${design.slug}, v${design.latest_version})` }),
-        );
-      if ([...select.options].some((option) => option.value === current)) select.value = current;
-    }
-    return data.results.length;
+    const list = (await workflowsList()).filter((design) => !trigger || design.trigger === trigger);
+    for (const select of selects) designOptions(select, list);
+    return list.length;
   } catch (error) {
     console.warn("workflows:", error.message); // the default design stays the only choice
     return null;

@@ -9,12 +9,14 @@ import { DesignGraph } from "./design_graph.js";
 import { showDetails } from "./details.js";
 import { Replay } from "./replay.js";
 import { el, formatClock, formatMs, testHooksExpose } from "./dom.js";
+import { workflowsList } from "./run_input.js";
 
 const root = document.getElementById("run-page");
 const runId = root.dataset.runId;
 const orderId = Number.parseInt(root.dataset.orderId, 10) || null;
 const details = document.getElementById("details");
 const statusBadge = document.getElementById("run-status");
+const resultText = document.getElementById("run-result");
 const liveBadge = document.getElementById("live");
 const counter = document.getElementById("record-count");
 const replayBar = {
@@ -41,9 +43,10 @@ const view = new LiveRun(root, document.getElementById("timeline"), runId, {
     selectedHit = hit;
     showDetails(details, hit, { model: shownModel(), runId, orderId });
   },
-  onUpdate: ({ store, model }) => {
+  onUpdate: ({ store, model, result }) => {
     statusBadge.textContent = store.status;
     statusBadge.className = `badge status-${store.status}`;
+    resultShow(result);
     counter.textContent = `${store.count} record${store.count === 1 ? "" : "s"}`;
     if (replay) {
       replayMoreRecords();
@@ -53,6 +56,27 @@ const view = new LiveRun(root, document.getElementById("timeline"), runId, {
     if (selectedHit) showDetails(details, selectedHit, { model, runId, orderId });
   },
 });
+
+/** The end word the run reached beside its status ("succeeded · approved"); nothing while none. */
+function resultShow(result) {
+  resultText.hidden = !result;
+  resultText.textContent = result ? `· ${result}` : "";
+  root.dataset.result = result;
+}
+
+/** The design's name beside its slug, from the list of designs (the page has only the slug). */
+async function workflowNameShow() {
+  const node = document.getElementById("run-workflow");
+  try {
+    const design = (await workflowsList()).find((each) => each.slug === node.dataset.slug);
+    if (design && design.name && design.name !== design.slug) {
+      node.textContent = design.name;
+      node.title = design.slug;
+    }
+  } catch {
+    // the slug stays
+  }
+}
 
 /** Statuses and timings of a model on the design graph; timing colours once the run has ended. */
 function showOnGraph(model, final) {
@@ -109,7 +133,8 @@ function replayFrame(current) {
   replayBar.scrubber.value = String(current.position);
   replayBar.position.textContent = `record ${current.position} of ${current.count}`;
   const wall = formatClock(new Date(current.t0 + current.clock).toISOString());
-  replayBar.clock.textContent = `+${formatMs(current.clock)} · ${wall} · run ${model.runStatus}`;
+  const reached = model.result ? ` · ${model.result}` : "";
+  replayBar.clock.textContent = `+${formatMs(current.clock)} · ${wall} · run ${model.runStatus}${reached}`;
   replayBar.play.textContent = current.playing ? "Pause" : "Play";
   replayBar.play.setAttribute("aria-pressed", String(current.playing));
   Object.assign(root.dataset, {
@@ -152,7 +177,11 @@ async function drawDesignGraph() {
   graph = new DesignGraph(host, view.store.summary.graph, {
     legend: document.getElementById("design-legend"),
     onSelectStep: (stepId) => {
-      const hit = [...view.timeline.hits].reverse().find((h) => h.type === "bar" && h.item.stepId === stepId);
+      // The step's latest bar; an end (or a skipped step) has none: the record that says so.
+      const hits = [...view.timeline.hits].reverse();
+      const hit =
+        hits.find((h) => h.type === "bar" && h.item.stepId === stepId) ||
+        hits.find((h) => h.type === "marker" && h.item.stepId === stepId);
       if (hit) view.timeline.select(hit);
     },
   });
@@ -163,6 +192,7 @@ async function drawDesignGraph() {
 
 async function start() {
   showDetails(details, null, {});
+  workflowNameShow();
   // Subscribe and fetch at the same time; once both are done, one more fetch covers whatever was
   // committed after the first fetch read the records and before the subscription began.
   socket.connect();

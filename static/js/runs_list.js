@@ -13,7 +13,7 @@ export class RunsList {
   constructor(tbody, { onRefetch = () => {} } = {}) {
     this.tbody = tbody;
     this.onRefetch = onRefetch;
-    this.runs = new Map(); // run id → {run_id, pattern, status, created_at, finished_at, lastSeq}
+    this.runs = new Map(); // run id → {run_id, pattern, workflow, status, result, order_id?, created_at, finished_at, lastSeq}
     this.refetches = 0;
   }
 
@@ -49,6 +49,7 @@ export class RunsList {
           pattern: event.payload.pattern,
           workflow: event.payload.design,
           status: "running",
+          result: "",
           created_at: event.at,
           finished_at: null,
           lastSeq: 0,
@@ -63,6 +64,7 @@ export class RunsList {
       if (event.kind.startsWith("run.") && event.kind !== "run.started") {
         run.status = event.kind.slice(4);
         if (isFinal(run.status)) run.finished_at = event.at;
+        if (event.payload && event.payload.result) run.result = event.payload.result;
       }
     }
     if (missed && Date.now() - (this.lastRefetch || 0) > REFETCH_GAP_MS) this.refetch();
@@ -93,8 +95,14 @@ export class RunsList {
           "tr",
           { dataset: { runId: run.run_id, status: run.status } },
           el("td", {}, el("a", { href: `/runs/${run.run_id}/`, class: "mono", text: shortId(run.run_id) })),
+          el("td", { class: "workflow", text: run.workflow || "" }),
           el("td", {}, el("span", { class: `badge pattern-${run.pattern}`, text: run.pattern })),
-          el("td", {}, el("span", { class: `badge status-${run.status}`, text: run.status })),
+          el(
+            "td",
+            { dataset: { result: run.result || "" } },
+            el("span", { class: `badge status-${run.status}`, text: run.status }),
+            run.result ? el("span", { class: "run-result", text: ` · ${run.result}` }) : null,
+          ),
           el("td", { class: "num", text: run.order_id ?? "" }),
           el("td", { class: "num", text: ended === null ? "…" : formatMs(ended) }),
           el("td", { class: "muted", text: formatClock(run.created_at) }),
@@ -102,7 +110,7 @@ export class RunsList {
       );
     }
     if (!shown.length)
-      this.tbody.append(el("tr", {}, el("td", { colspan: 6, class: "muted", text: "No runs yet: place an order." })));
+      this.tbody.append(el("tr", {}, el("td", { colspan: 7, class: "muted", text: "No runs yet: start one." })));
     this.tbody.closest("table").dataset.count = String(shown.length);
   }
 }

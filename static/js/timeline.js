@@ -5,23 +5,13 @@
 // draw. Horizontal zoom and pan with the wheel and drag; "fit" goes back to the whole run.
 
 import { el, clear, formatMs } from "./dom.js";
-import { BACKLOG_FACTOR, laneLabel } from "./timeline_model.js";
+import { BACKLOG_FACTOR, laneLabel, specialLanes } from "./timeline_model.js";
+import { serviceColour, vocabulary } from "./vocabulary.js";
+import { STATUS_COLORS } from "./status_colours.js";
 
 const d3 = window.d3;
 
-export const STATUS_COLORS = {
-  queued: "#9aa5b4",
-  started: "#2f6fd6",
-  succeeded: "#23915a",
-  failed: "#d23f3f",
-  retried: "#e08a1e",
-  retrying: "#e08a1e",
-  timed_out: "#e08a1e",
-  cancelled: "#7d838c",
-  compensating: "#8a55d0",
-  compensated: "#8a55d0",
-  pending: "#c9ced6",
-};
+export { STATUS_COLORS };
 const WAIT_COLORS = {
   queued: "#d9dee6",
   started: "#bcd2f5",
@@ -45,13 +35,41 @@ const MARKER_COLORS = {
   "coordinator.decided": "#4b3fb5",
   "event.published": "#c0760f",
   "join.waiting": "#7d838c",
+  "join.ignored": "#7d838c",
+  "message.amended": "#138a8a",
+  "step.skipped": "#8c939d",
+  "end.reached": "#23915a",
 };
+// Shapes besides the colour (never colour alone): an end reached is a ringed disc, a step skipped a
+// hollow diamond, a join that ignored an event a hollow square; everything else a solid diamond.
+const MARKER_SHAPES = { "end.reached": "end", "step.skipped": "hollow", "join.ignored": "square" };
 
 function markerColor(kind) {
   if (MARKER_COLORS[kind]) return MARKER_COLORS[kind];
   if (kind.startsWith("run.")) return STATUS_COLORS[kind.slice(4)] || "#1f2430";
   if (kind.startsWith("message.")) return "#d23f3f";
   return "#59606b";
+}
+
+/** A lane's colour: its service's; the bus and the engine's observer (no services) in greys. */
+function laneColour(id) {
+  const { bus, engine } = specialLanes();
+  return id === bus ? "#59606b" : id === engine ? "#a0a6b0" : serviceColour(id);
+}
+
+/** A bar's text: the step, which visit (a loop) and which attempt (a retry). */
+function barText(bar) {
+  if (bar.kind === "compensation") return `↺ ${bar.stepId}`;
+  const visit = bar.visit > 1 ? ` ⟳${bar.visit}` : "";
+  return `${bar.stepId}${visit}${bar.attempt > 1 ? ` #${bar.attempt}` : ""}`;
+}
+
+/** `text` cut with an ellipsis to fit `room` pixels in the context's font. */
+function fitted(ctx, text, room) {
+  if (ctx.measureText(text).width <= room) return text;
+  let end = text.length;
+  while (end > 1 && ctx.measureText(`${text.slice(0, end)}…`).width > room) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 function axisLabel(ms) {
@@ -340,9 +358,14 @@ export class Timeline {
       const { top, height } = laneTops.get(lane.id);
       ctx.fillStyle = index % 2 ? "#ffffff" : "#f5f7fa";
       ctx.fillRect(0, top, width, height);
+      // The service's colour as a stripe along the lane's name (the bus and the engine get one too).
+      ctx.globalAlpha = lane.active ? 1 : 0.4;
+      ctx.fillStyle = laneColour(lane.id);
+      ctx.fillRect(0, top + 2, 4, height - 4);
+      ctx.globalAlpha = 1;
       ctx.fillStyle = lane.active ? "#1f2430" : "#a0a6b0";
-      ctx.font = `${lane.active ? "600 " : ""}12px system-ui, sans-serif`;
-      ctx.fillText(lane.label, 10, top + height / 2);
+      ctx.font = `${lane.active ? "600 " : ""}${this.compact ? 11 : 12}px system-ui, sans-serif`;
+      ctx.fillText(fitted(ctx, lane.label, this.gutter - 14), 10, top + height / 2);
     });
     ctx.strokeStyle = "#d5dae1";
     ctx.beginPath();
@@ -403,12 +426,7 @@ export class Timeline {
     ctx.strokeStyle = "rgba(255, 255, 255, 0.85)";
     ctx.fillStyle = "#1f2430";
     for (const [bar, lx, ly, room] of labels) {
-      const text =
-        bar.kind === "compensation"
-          ? `↺ ${bar.stepId}`
-          : bar.attempt > 1
-            ? `${bar.stepId} #${bar.attempt}`
-            : bar.stepId;
+      const text = barText(bar);
       const chars = Math.floor(room / 6);
       if (chars < 3) continue;
       const label = text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
@@ -531,34 +549,45 @@ export class Timeline {
 
   _drawMarkers(ctx, markers, x, rowY, width, hits) {
     const r = this.compact ? 3.5 : 4.5;
-    const byColor = new Map();
+    const groups = new Map(); // "shape|colour" → [x, y, x, y…]
     for (const marker of markers) {
       const mx = x(marker.t);
       if (mx < this.gutter - r || mx > width + r) continue;
       const my = rowY(marker.lane, 0);
       if (my === null) continue;
-      const color = markerColor(marker.kind);
-      if (!byColor.has(color)) byColor.set(color, []);
-      byColor.get(color).push(mx, my);
+      const group = `${MARKER_SHAPES[marker.kind] || "diamond"}|${markerColor(marker.kind)}`;
+      if (!groups.has(group)) groups.set(group, []);
+      groups.get(group).push(mx, my);
       hits.push({ type: "marker", item: marker, x: mx, y: my });
     }
-    // Diamonds, one path per colour, outlined in white so that neighbours stay apart.
+    // One path per shape and colour, outlined in white so that neighbours stay apart.
     ctx.lineWidth = 1;
-    ctx.strokeStyle = "#ffffff";
-    for (const [color, points] of byColor) {
-      ctx.fillStyle = color;
+    for (const [group, points] of groups) {
+      const [shape, color] = group.split("|");
+      const size = shape === "end" ? r + 1.5 : r;
       ctx.beginPath();
-      for (let i = 0; i < points.length; i += 2) {
-        const mx = points[i];
-        const my = points[i + 1];
-        ctx.moveTo(mx, my - r);
-        ctx.lineTo(mx + r, my);
-        ctx.lineTo(mx, my + r);
-        ctx.lineTo(mx - r, my);
-        ctx.closePath();
+      for (let i = 0; i < points.length; i += 2) markerPath(ctx, shape, points[i], points[i + 1], size);
+      if (shape === "hollow" || shape === "square") {
+        // Something that did not happen (a branch not taken, an event a join ignored): an outline.
+        ctx.fillStyle = "#ffffff";
+        ctx.fill();
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1.5;
+        ctx.stroke();
+        ctx.lineWidth = 1;
+        continue;
       }
-      ctx.stroke(); // outline first: a neighbour's fill covers it where diamonds overlap
+      ctx.strokeStyle = "#ffffff";
+      ctx.stroke(); // outline first: a neighbour's fill covers it where markers overlap
+      ctx.fillStyle = color;
       ctx.fill();
+      if (shape === "end") {
+        // A ringed disc: the run reached one of its design's ends here.
+        ctx.beginPath();
+        for (let i = 0; i < points.length; i += 2) markerPath(ctx, "end", points[i], points[i + 1], size * 0.42);
+        ctx.fillStyle = "#ffffff";
+        ctx.fill();
+      }
     }
   }
 
@@ -572,8 +601,9 @@ export class Timeline {
     let arrowDistance = 4.5;
     for (const hit of this.hits) {
       if (hit.type === "marker") {
+        // Markers at one spot (records of one moment): the later record wins.
         const d = Math.hypot(hit.x - px, hit.y - py);
-        if (d < markerDistance) [marker, markerDistance] = [hit, d];
+        if (d <= markerDistance) [marker, markerDistance] = [hit, d];
       } else if (hit.type === "bar" || hit.type === "backlog") {
         if (px >= hit.x0 && px <= hit.x1 && py >= hit.y0 - 1 && py <= hit.y1 + 1) {
           if (hit.type === "bar") bar = hit;
@@ -622,6 +652,22 @@ export class Timeline {
   }
 }
 
+/** Add a marker's outline at (mx, my) to the current path. */
+function markerPath(ctx, shape, mx, my, r) {
+  if (shape === "end") {
+    ctx.moveTo(mx + r, my);
+    ctx.arc(mx, my, r, 0, Math.PI * 2);
+  } else if (shape === "square") {
+    ctx.rect(mx - r * 0.8, my - r * 0.8, r * 1.6, r * 1.6);
+  } else {
+    ctx.moveTo(mx, my - r);
+    ctx.lineTo(mx + r, my);
+    ctx.lineTo(mx, my + r);
+    ctx.lineTo(mx - r, my);
+    ctx.closePath();
+  }
+}
+
 /** A name for a drawn item that survives rebuilding the model from more records. */
 export function itemKey(item) {
   if (item.kind === "backlog") return `backlog:${item.lane}:${item.messages[0].sent.seq}`;
@@ -658,8 +704,9 @@ export function describe(hit) {
     const wait = item.startedAt === null ? null : item.startedAt - item.queuedAt;
     const ran = item.startedAt === null || item.endAt === null ? null : item.endAt - item.startedAt;
     return [
-      `${item.kind === "compensation" ? "compensation of " : ""}${item.stepId} · ${item.status}`,
-      `attempt ${item.attempt} · ${item.lane}`,
+      `${item.kind === "compensation" ? "compensation of " : ""}${item.stepId} · ${item.status}` +
+        (item.outcome && item.kind === "step" ? ` → ${item.outcome}` : ""),
+      `attempt ${item.attempt}${item.visit > 1 ? ` · visit ${item.visit}` : ""} · ${laneLabel(item.lane)}`,
       `queue wait ${formatMs(wait)} · ran ${formatMs(ran)}`,
       item.error ? `error: ${String(item.error).slice(0, 120)}` : "click for payload and admin links",
     ];
@@ -667,7 +714,7 @@ export function describe(hit) {
   if (hit.type === "arrow") {
     return [
       `${item.kind} ${item.type}`,
-      `${item.from} → ${item.by || item.to}${item.attempt > 1 ? ` · attempt ${item.attempt}` : ""}`,
+      `${laneLabel(item.from)} → ${laneLabel(item.by || item.to)}${item.attempt > 1 ? ` · attempt ${item.attempt}` : ""}`,
       item.receivedAt !== null
         ? `delivered after ${formatMs(item.receivedAt - item.sentAt)}`
         : item.endKind
@@ -676,9 +723,15 @@ export function describe(hit) {
       "click for payload",
     ];
   }
+  const payload = item.event.payload || {};
+  const meaning = (vocabulary().record_kinds[item.kind] || {}).meaning;
+  let title = `${item.kind}${item.stepId ? ` · ${item.stepId}` : ""}`;
+  if (item.kind === "end.reached") title = `end ${item.stepId} reached: "${payload.result}"`;
+  else if (item.kind === "step.skipped") title = `${item.stepId} skipped`;
   return [
-    `${item.kind}${item.stepId ? ` · ${item.stepId}` : ""}`,
-    `${item.lane} · #${item.event.seq}`,
-    "click for payload",
-  ];
+    title,
+    meaning || null,
+    `${laneLabel(item.lane)} · #${item.event.seq}`,
+    payload.reason ? `${String(payload.reason).slice(0, 120)}` : "click for payload",
+  ].filter(Boolean);
 }

@@ -5,17 +5,12 @@
 // workflowviz/engine/replay.py does), so the replay bar's fold of records 1..k shows the run as it
 // stood after record k, and the fold of all of them the run's final state. It also derives where a
 // service fell behind (backlogs) and how long each step took (stepTimings) for the design graph.
+//
+// Nothing here knows a service: the lanes come from the run's graph (who starts it, then each step's
+// service) and from whoever writes a record; their labels from the page's vocabulary.
 
-export const SERVICE_LANES = ["orders", "notifications", "sellers", "logistics"];
-const LANE_ORDER = [...SERVICE_LANES, "bus", "engine"];
-const LANE_LABELS = {
-  orders: "Orders",
-  notifications: "Notifications",
-  sellers: "Sellers",
-  logistics: "Logistics",
-  bus: "Event bus",
-  engine: "Engine",
-};
+import { serviceLabel, vocabulary } from "./vocabulary.js";
+
 const MAX_ROWS = 6;
 // A service "falls behind" when one of this run's messages waits in its queue longer than
 // max(BACKLOG_FLOOR_MS, BACKLOG_FACTOR × the median queue wait of the run's messages to the other
@@ -46,8 +41,31 @@ const FINAL_STEP = {
   "step.compensated": "compensated",
 };
 
+/** A lane's name on screen: the service's label from the vocabulary ("bus" and "engine" included). */
 export function laneLabel(id) {
-  return LANE_LABELS[id] || id.charAt(0).toUpperCase() + id.slice(1);
+  return serviceLabel(id);
+}
+
+/** The lanes that are not services: the event bus (choreography) and the engine's observer. */
+export function specialLanes() {
+  const lanes = vocabulary().lanes || {};
+  return { bus: lanes.bus || "bus", engine: lanes.observer || "engine" };
+}
+
+/** An end step: no action and no service, only the result it gives the run. */
+export function isEnd(step) {
+  return step.end !== undefined && step.end !== null;
+}
+
+/**
+ * The services a run's graph names, in lane order: who starts the run (the coordinator in
+ * orchestration, the trigger's service in choreography), then each step's service as the graph lists them.
+ */
+export function graphServices(run = {}) {
+  const graph = run.graph || {};
+  const first = run.pattern === "choreography" ? [graph.trigger_service] : [graph.coordinator, graph.trigger_service];
+  const steps = (graph.steps || []).filter((step) => !isEnd(step)).map((step) => step.service);
+  return [...new Set([...first, ...steps].filter(Boolean))];
 }
 
 let models = 0;
@@ -56,7 +74,11 @@ export class TimelineModel {
   /** @param {{graph?: object, pattern?: string}} run */
   constructor(run = {}) {
     this.id = ++models;
-    this.stepService = new Map(((run.graph && run.graph.steps) || []).map((step) => [step.id, step.service]));
+    const steps = (run.graph && run.graph.steps) || [];
+    this.stepService = new Map(steps.filter((step) => !isEnd(step)).map((step) => [step.id, step.service]));
+    this.graphServices = graphServices(run); // the lanes the run's graph promises, in order
+    this.stepServices = [...new Set(this.stepService.values())].filter(Boolean); // those that run steps
+    this.special = specialLanes();
     this.t0 = null;
     this.tMax = 0;
     this.count = 0;
@@ -65,13 +87,21 @@ export class TimelineModel {
     this.arrows = [];
     this.markers = [];
     this.stepStatus = {};
+    this.stepOutcome = {}; // step id → the outcome (event) its latest visit ended with
+    this.stepVisits = {}; // step id → how often it ran (a loop runs a step again)
+    this.result = ""; // the end(s) the run reached, in its design's words
     this.active = new Set();
     this.barServices = new Set();
-    this.laneIds = new Set(SERVICE_LANES);
-    if (run.pattern === "choreography") this.laneIds.add("bus");
+    this.laneIds = new Set(this.graphServices);
+    if (run.pattern === "choreography") {
+      // The bus fans events out; the observer notices the run's end: both are there from the start.
+      this.laneIds.add(this.special.bus);
+      this.laneIds.add(this.special.engine);
+    }
     this._lanes = null;
-    this.open = new Map(); // step id (+ "~c" for its compensation) → the bar being drawn
+    this.open = new Map(); // bar key (step, visit; "~c" for its compensation) → the bar being drawn
     this.latest = new Map(); // … and the latest bar, open or not
+    this.visit = new Map(); // step id → the visit its records are about now
     this.messages = new Map();
     this.rowEnds = new Map(); // lane → end time of the last bar on each row
     this.rowOf = new Map(); // "lane|step" → row of that step's latest bar
@@ -82,11 +112,16 @@ export class TimelineModel {
     this.messagesTo = new Map(); // service → the messages sent to it
   }
 
-  /** The lanes: the four services first, then the bus, the engine and anything else that appeared. */
+  /**
+   * The lanes: the graph's services first (in its order), then any other service as it wrote its first
+   * record, then the bus and the engine.
+   */
   get lanes() {
     if (!this._lanes) {
-      this._lanes = [...this.laneIds]
-        .sort((a, b) => (LANE_ORDER.indexOf(a) + 1 || 99) - (LANE_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b))
+      const { bus, engine } = this.special;
+      const services = [...this.laneIds].filter((id) => id !== bus && id !== engine);
+      this._lanes = [...services, bus, engine]
+        .filter((id) => this.laneIds.has(id))
         .map((id) => ({
           id,
           label: laneLabel(id),
@@ -98,7 +133,7 @@ export class TimelineModel {
   }
 
   _lane(id) {
-    if (this.active.has(id)) return;
+    if (!id || this.active.has(id)) return;
     this.laneIds.add(id);
     this.active.add(id);
     this._lanes = null;
@@ -127,6 +162,7 @@ export class TimelineModel {
         receivedAt: null,
         by: null,
         attempt: payload.attempt || 1,
+        visit: payload.visit || 1,
         stepId,
         body: payload.body,
         sent: event,
@@ -157,24 +193,32 @@ export class TimelineModel {
         this._taken(message, t);
       }
     }
-    if (kind.startsWith("run.") && kind !== "run.started") this.runStatus = kind.slice(4);
-    this._stepOutcome(kind, stepId);
+    if (kind === "message.amended") {
+      // More data came from outside the run: the waiting message is due now, not after its delay.
+      const message = this.messages.get(event.message_id);
+      if (message && message.received === null && t < message.dueAt) message.dueAt = t;
+    }
+    if (kind.startsWith("run.") && kind !== "run.started") {
+      this.runStatus = kind.slice(4);
+      if (payload.result) this.result = payload.result;
+    }
+    this._stepOutcome(kind, stepId, payload);
     if (STEP_STATUS[kind] && stepId && this._step(event, kind, payload, stepId, t)) return;
-    if ((kind === "message.dropped" || kind === "message.cancelled") && this.open.has(stepId)) {
-      this._close(stepId, t, "cancelled", event);
+    if ((kind === "message.dropped" || kind === "message.cancelled") && this.open.has(this._key(stepId))) {
+      this._close(this._key(stepId), t, "cancelled", event);
     }
     if (kind === "event.published") {
       // Publishing hands the event to the bus, which sends one delivery per subscriber.
-      this._lane("bus");
+      this._lane(this.special.bus);
       this.arrows.push({
         id: null,
         type: payload.type,
         kind: "publish",
         from: event.service,
-        to: "bus",
+        to: this.special.bus,
         sentAt: t,
         receivedAt: t,
-        by: "bus",
+        by: this.special.bus,
         attempt: 1,
         stepId,
         body: payload,
@@ -185,13 +229,30 @@ export class TimelineModel {
     this.markers.push({ t, lane: event.service, kind, stepId, event });
   }
 
-  /** Step status as the engine writes it for records that are not step.* (a run that stopped first). */
-  _stepOutcome(kind, stepId) {
+  /** Step status as the engine writes it for records that are not bars (a run that stopped first, a
+   * branch not taken, an end reached). */
+  _stepOutcome(kind, stepId, payload) {
     if (!stepId) return;
     if (kind === "message.cancelled" || (kind === "message.dropped" && this.stepStatus[stepId] !== "succeeded")) {
-      this.stepStatus[stepId] = "cancelled";
-      this.stepVersion += 1;
+      this._status(stepId, "cancelled");
+    } else if (kind === "step.skipped") {
+      this._status(stepId, "skipped");
+    } else if (kind === "end.reached") {
+      this._status(stepId, "succeeded");
+      this.stepVisits[stepId] = payload.visit || 1;
+      const results = this.result ? this.result.split(" · ") : [];
+      if (payload.result && !results.includes(payload.result)) this.result = [...results, payload.result].join(" · ");
     }
+  }
+
+  _status(stepId, status) {
+    this.stepStatus[stepId] = status;
+    this.stepVersion += 1;
+  }
+
+  /** The key of a step's bar: one per visit (a loop runs the step again); its compensation apart. */
+  _key(stepId, compensation = false) {
+    return compensation ? `${stepId}~c` : `${stepId}@${this.visit.get(stepId) || 1}`;
   }
 
   /** A step.* record; false when it ends up as a marker (nothing to draw as a bar). */
@@ -203,8 +264,14 @@ export class TimelineModel {
     // As the engine: a timeout or a compensation's retry leaves the step's status as it was.
     if (kind !== "step.timed_out" && !(compensation && kind === "step.retried"))
       this.stepStatus[stepId] = STEP_STATUS[kind];
-    const key = compensation ? `${stepId}~c` : stepId;
-    const base = { lane, stepId, kind: compensation ? "compensation" : "step" };
+    if (payload.visit && !compensation) this.visit.set(stepId, payload.visit);
+    const visit = this.visit.get(stepId) || 1;
+    if (kind === "step.succeeded") {
+      this.stepOutcome[stepId] = payload.event || "";
+      this.stepVisits[stepId] = visit;
+    }
+    const key = this._key(stepId, compensation);
+    const base = { lane, stepId, visit, kind: compensation ? "compensation" : "step" };
     if (kind === "step.queued") {
       if (!this.open.has(key)) this._open(key, { ...base, queuedAt: t }).events.push(event);
       return true;
@@ -238,12 +305,9 @@ export class TimelineModel {
       return true;
     }
     const status = FINAL_STEP[kind];
+    const ended = { result: payload.result, error: payload.error, ms: payload.ms, outcome: payload.event };
     if (this.open.has(key)) {
-      Object.assign(this._close(key, t, status, event), {
-        result: payload.result,
-        error: payload.error,
-        ms: payload.ms,
-      });
+      Object.assign(this._close(key, t, status, event), ended);
       return true;
     }
     const previous = this.latest.get(key);
@@ -254,11 +318,7 @@ export class TimelineModel {
     }
     if (kind === "step.succeeded" || kind === "step.compensated") {
       this._open(key, { ...base, queuedAt: t, startedAt: t });
-      Object.assign(this._close(key, t, status, event), {
-        result: payload.result,
-        error: payload.error,
-        ms: payload.ms,
-      });
+      Object.assign(this._close(key, t, status, event), ended);
       return true;
     }
     return false;

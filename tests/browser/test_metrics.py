@@ -152,7 +152,10 @@ def test_twenty_orders_per_pattern_some_with_logistics_off_show_as_charts_matchi
     logistics = next(s for s in api["queues"]["series"] if s["service"] == "logistics")
     assert max(value for value in logistics["queued"] if value is not None) >= 1
     assert float(page.get_attribute(LOGISTICS_QUEUE, "data-max")) >= 1
-    assert page.eval_on_selector_all("#chart-queued path.series-line", "ps => ps.length") == 5
+    # One line per service the API sampled: the shop's five and the built-in declared services.
+    assert page.eval_on_selector_all("#chart-queued path.series-line", "ps => ps.length") == len(
+        api["queues"]["series"]
+    )
 
     # Hovering a queue chart reads out every service's value in that bucket.
     box = page.locator("#chart-queued svg > rect").bounding_box()

@@ -281,7 +281,7 @@ def test_the_design_graph_colours_steps_by_duration_and_outlines_the_slowest_pat
                     Object.entries(window.wfv.view.model.stepTimings()).map(([id, timing]) => [id, timing.ms])
                 ),
                 outlined: cy.nodes('.critical').map(n => n.id()).sort(),
-                labels: Object.fromEntries(cy.nodes().map(n => [n.id(), n.data('label')])),
+                labels: Object.fromEntries(cy.nodes('.step, .end').map(n => [n.id(), n.data('label')])),
                 legend: document.getElementById('design-legend').innerText,
             };
         }"""

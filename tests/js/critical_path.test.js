@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { criticalPath, dependencyOrder } from "../../static/js/critical_path.js";
+import { criticalPath, dependencies, dependencyOrder, edgeStep } from "../../static/js/critical_path.js";
 
 const step = (id, ...after) => ({ id, after });
 // prepare fans out to pack and label, which fan in to ship; confirm runs beside them.
@@ -58,5 +58,54 @@ describe("criticalPath", () => {
   test("unknown dependencies are skipped and a cycle's steps never make the path", () => {
     const steps = [step("a", "ghost"), step("b", "a"), step("x", "y"), step("y", "x")];
     assert.deepEqual(criticalPath(steps, { a: 5, b: 7, x: 1000, y: 1000 }), { path: ["a", "b"], total: 12 });
+  });
+});
+
+describe("edges by outcome, from the trigger, and loops", () => {
+  // score decides; capture follows one outcome, the ends follow the others; check loops on itself.
+  const DECISION = [
+    step("check", "trigger", "check:Again"),
+    step("score", "check:Done"),
+    step("capture", "score:Approved"),
+    { id: "approved", end: "approved", after: ["capture"] },
+    { id: "review", end: "in review", after: ["score:Review"] },
+  ];
+
+  test("an outcome edge is an edge to its step; the trigger and the loop's way back are no dependency", () => {
+    assert.deepEqual(edgeStep("score:Approved"), "score");
+    assert.equal(edgeStep("trigger"), null);
+    assert.deepEqual(dependencies(step("x", "a:X", "a:Y", "trigger", "b")), ["a", "b"]);
+    assert.deepEqual(dependencyOrder(DECISION), ["check", "score", "capture", "review", "approved"]);
+  });
+
+  test("the slowest path follows the outcomes' steps", () => {
+    const durations = { check: 30, score: 10, capture: 50 };
+    assert.deepEqual(criticalPath(DECISION, durations), {
+      path: ["check", "score", "capture"],
+      total: 90,
+    });
+    // The branch not taken has no duration: the path stops where the run ended.
+    assert.deepEqual(criticalPath(DECISION, { check: 30, score: 10 }), { path: ["check", "score"], total: 40 });
+  });
+
+  test("a loop of several steps entered from the trigger: its way back is dropped, its steps stay", () => {
+    const loop = [step("poll", "trigger", "wait:Again"), step("wait", "poll"), step("done", "wait:Done")];
+    assert.deepEqual(dependencyOrder(loop), ["poll", "wait", "done"]);
+    assert.deepEqual(criticalPath(loop, { poll: 5, wait: 100, done: 1 }), {
+      path: ["poll", "wait", "done"],
+      total: 106,
+    });
+  });
+});
+
+describe("a join of the first", () => {
+  test("waits only for its quickest dependency that ran", () => {
+    const steps = [step("a"), step("b"), step("skipped"), { id: "pick", after: ["a", "b", "skipped"], join: "first" }];
+    assert.deepEqual(criticalPath(steps, { a: 100, b: 30, pick: 5 }), { path: ["a"], total: 100 });
+    const slowAfter = [...steps, step("after", "pick")];
+    assert.deepEqual(criticalPath(slowAfter, { a: 100, b: 30, pick: 5, after: 200 }), {
+      path: ["b", "pick", "after"],
+      total: 235,
+    });
   });
 });

@@ -4,7 +4,21 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { TimelineModel, buildModel } from "../../static/js/timeline_model.js";
-import { Recorder, STEPS, attemptSucceeds, command, orchestrationRun } from "./records.js";
+import { vocabularySet } from "../../static/js/vocabulary.js";
+import {
+  DECISION_GRAPH,
+  DECLARED_VOCABULARY,
+  Recorder,
+  STEPS,
+  attemptSucceeds,
+  command,
+  decisionRun,
+  orchestrationRun,
+  shopGraph,
+} from "./records.js";
+
+// The page's vocabulary: the shop's Orders and the declared services of the decision design.
+vocabularySet(DECLARED_VOCABULARY);
 
 /** The values of `names` of each item, in that order: compact expectations. */
 const pick = (items, names) => items.map((item) => names.map((name) => item[name]));
@@ -52,9 +66,9 @@ describe("an orchestration run with a retried step", () => {
   test("step statuses, run status, lanes and extent", () => {
     assert.deepEqual(model.stepStatus, { prepare_shipment: "succeeded", assign_partner: "succeeded" });
     assert.equal(model.runStatus, "succeeded");
+    // The graph's lanes: its coordinator, then its steps' services (no fixed list of services).
     assert.deepEqual(pick(model.lanes, ["id", "active", "rows"]), [
       ["orders", true, 1],
-      ["notifications", false, 1],
       ["sellers", true, 1],
       ["logistics", true, 1],
     ]);
@@ -118,7 +132,7 @@ describe("choreography", () => {
       rec.send(1, { by: "bus", source: "orders", to: step.service, kind: "event", type: "OrderPlaced", step: step.id });
       rec.add(1, step.service, "step.queued", { step: step.id });
     }
-    const run = { pattern: "choreography", graph: { steps: [STEPS.confirm_order, STEPS.prepare_shipment] } };
+    const run = { pattern: "choreography", graph: shopGraph(STEPS.confirm_order, STEPS.prepare_shipment) };
     const model = buildModel(rec.records, run);
     const published = buildModel(rec.records.slice(0, 2), run);
     assert.deepEqual([...published.active].sort(), ["bus", "orders"], "the bus is busy from the publish on");
@@ -132,8 +146,8 @@ describe("choreography", () => {
       ["orders", true],
       ["notifications", true],
       ["sellers", true],
-      ["logistics", false],
       ["bus", true],
+      ["engine", false],
     ]);
     assert.deepEqual(model.stepStatus, { confirm_order: "queued", prepare_shipment: "queued" });
     assert.deepEqual(markersOf(model), [
@@ -202,7 +216,7 @@ describe("duplicates, undelivered messages and a saga", () => {
     rec.add(200, "orders", "run.compensated", {
       payload: { elapsed_ms: 200, reason: "every completed step was compensated" },
     });
-    const graph = { steps: [STEPS.confirm_order, STEPS.prepare_shipment, STEPS.assign_partner] };
+    const graph = shopGraph(STEPS.confirm_order, STEPS.prepare_shipment, STEPS.assign_partner);
     return { run: { pattern: "orchestration", graph }, records: rec.records };
   }
 
@@ -265,7 +279,7 @@ describe("duplicates, undelivered messages and a saga", () => {
       message: prepare,
       payload: { reason: "run is failed" },
     });
-    const dropped = buildModel(rec.records, { pattern: "orchestration", graph: { steps: [STEPS.prepare_shipment] } });
+    const dropped = buildModel(rec.records, { pattern: "orchestration", graph: shopGraph(STEPS.prepare_shipment) });
     assert.deepEqual([dropped.arrows[0].endedAt, dropped.arrows[0].endKind], [9, "dropped"]);
     assert.deepEqual(pick(dropped.bars, ["status", "endAt"]), [["cancelled", 9]]);
     assert.deepEqual(dropped.stepStatus, { prepare_shipment: "cancelled" });
@@ -320,5 +334,136 @@ describe("backlogs", () => {
     const model = buildModel(rec.records);
     assert.equal(model.slow.length, 3);
     assert.deepEqual(model.backlogs(), []);
+  });
+});
+
+describe("lanes come from the run's graph", () => {
+  test("before any record: who starts the run, each step's service in the graph's order, then bus and engine", () => {
+    const choreography = new TimelineModel({ pattern: "choreography", graph: DECISION_GRAPH });
+    assert.deepEqual(pick(choreography.lanes, ["id", "label", "active"]), [
+      ["intake", "Intake", false],
+      ["checker", "Checker", false],
+      ["quotes", "Quotes", false],
+      ["payx", "Payments X", false],
+      ["bus", "Event bus", false],
+      ["engine", "Engine (observer)", false],
+    ]);
+    // Orchestration: the coordinator hosts the run; no bus, and the engine only if it writes.
+    const orchestration = new TimelineModel({ pattern: "orchestration", graph: DECISION_GRAPH });
+    assert.deepEqual(
+      orchestration.lanes.map((lane) => lane.id),
+      ["intake", "checker", "quotes", "payx"],
+    );
+    assert.deepEqual(orchestration.graphServices, ["intake", "checker", "quotes", "payx"]);
+    assert.deepEqual(orchestration.stepServices, ["checker", "quotes", "payx"]);
+  });
+
+  test("a service the graph does not name gets a lane when it writes, after the graph's, before the bus", () => {
+    const rec = new Recorder();
+    rec.add(0, "intake", "run.started", { payload: { pattern: "choreography", design: "jobs", version: 1 } });
+    rec.add(3, "audit", "message.duplicate", { payload: { kind: "event", from: "intake", ignored: true } });
+    const model = buildModel(rec.records, { pattern: "choreography", graph: DECISION_GRAPH });
+    assert.deepEqual(pick(model.lanes, ["id", "active"]), [
+      ["intake", true],
+      ["checker", false],
+      ["quotes", false],
+      ["payx", false],
+      ["audit", true],
+      ["bus", false],
+      ["engine", false],
+    ]);
+    assert.equal(model.lanes[4].label, "Audit"); // not in the vocabulary: its name, capitalised
+  });
+});
+
+describe("a decision design run as choreography: loop, join of the first, decision, ends", () => {
+  const { run, records } = decisionRun();
+  const model = buildModel(records, run);
+
+  test("its lanes are its own services', the bus and the engine: no shop lane", () => {
+    assert.deepEqual(pick(model.lanes, ["id", "active"]), [
+      ["intake", true],
+      ["checker", true],
+      ["quotes", true],
+      ["payx", true],
+      ["bus", true],
+      ["engine", true],
+    ]);
+    assert.ok(!model.laneIds.has("orders"));
+  });
+
+  test("a loop draws one bar per visit, each with the outcome it ended with", () => {
+    const checks = model.bars.filter((bar) => bar.stepId === "check");
+    assert.deepEqual(
+      pick(checks, ["lane", "visit", "attempt", "status", "queuedAt", "startedAt", "endAt", "outcome"]),
+      [
+        ["checker", 1, 1, "succeeded", 1, 5, 15, "CheckAgain"],
+        ["checker", 2, 1, "succeeded", 15, 20, 30, "CheckAgain"],
+        ["checker", 3, 1, "succeeded", 30, 35, 45, "CheckDone"],
+      ],
+    );
+    assert.deepEqual([model.stepVisits.check, model.stepOutcome.check], [3, "CheckDone"]);
+    // The timing of a step that ran three times: from its first queuing to its last end.
+    assert.deepEqual(model.stepTimings().check, { from: 1, to: 45, wait: 4 + 5 + 5, ran: 30, attempts: 3, ms: 44 });
+  });
+
+  test("the join of the first runs once; the event that came later is a marker, its arrow ends", () => {
+    assert.deepEqual(
+      pick(
+        model.bars.filter((bar) => bar.stepId === "first"),
+        ["status", "queuedAt", "startedAt", "endAt"],
+      ),
+      [["succeeded", 60, 72, 80]],
+    );
+    const late = model.arrows.filter((arrow) => arrow.stepId === "first" && arrow.kind === "event");
+    assert.deepEqual(pick(late, ["type", "sentAt", "receivedAt", "by"]), [
+      ["Quote1", 60, 72, "payx"],
+      ["Quote2", 70, 82, "payx"],
+    ]);
+  });
+
+  test("branches not taken are skipped, the end reached succeeds, the run has its result word", () => {
+    assert.deepEqual(model.stepStatus, {
+      check: "succeeded",
+      q1: "succeeded",
+      q2: "succeeded",
+      first: "succeeded",
+      score: "succeeded",
+      review: "succeeded",
+      capture: "skipped",
+      approved: "skipped",
+      rejected: "skipped",
+    });
+    assert.deepEqual([model.runStatus, model.result], ["succeeded", "in review"]);
+    assert.deepEqual(
+      markersOf(model).filter(([, , kind]) => ["join.ignored", "end.reached", "step.skipped"].includes(kind)),
+      [
+        [82, "payx", "join.ignored"],
+        [96, "engine", "end.reached"],
+        [96, "engine", "step.skipped"],
+        [96, "engine", "step.skipped"],
+        [96, "engine", "step.skipped"],
+      ],
+    );
+    assert.equal(model.bars.filter((bar) => ["capture", "review"].includes(bar.stepId)).length, 0);
+  });
+
+  test("the replay's fold: the run as it stood after each record, ending as the whole", () => {
+    const after = (n) => buildModel(records.slice(0, n), run);
+    const secondVisit = records.findIndex((r) => r.kind === "step.queued" && r.payload.visit === 2) + 1;
+    const atSecond = after(secondVisit);
+    assert.equal(atSecond.stepStatus.check, "queued");
+    assert.deepEqual(pick(atSecond.bars, ["visit", "status"]), [
+      [1, "succeeded"],
+      [2, "queued"],
+    ]);
+    const ended = records.findIndex((r) => r.kind === "end.reached") + 1;
+    assert.deepEqual([after(ended).stepStatus.review, after(ended).stepStatus.capture], ["succeeded", undefined]);
+    assert.equal(after(ended).result, "in review");
+    assert.equal(after(ended).runStatus, "running");
+    const live = new TimelineModel(run);
+    for (const record of records) live.apply(record);
+    assert.deepEqual(live.stepStatus, model.stepStatus);
+    assert.deepEqual(barsOf(live), barsOf(model));
   });
 });

@@ -22,11 +22,11 @@ def _outcome(agg: dict) -> str:
     return text
 
 
-def _messages(agg: dict) -> str:
+def _messages(agg: dict, w: Words) -> str:
     messages = agg["messages"]
     kinds = [plural(messages[kind], *MESSAGE_WORDS[kind]) for kind in MESSAGE_WORDS if messages[kind]]
     per_order = messages["per_order"]
-    head = f"{messages['total']}" + (f" ({per_order:g} per order)" if per_order is not None else "")
+    head = f"{messages['total']}" + (f" ({per_order:g} per {w.unit})" if per_order is not None else "")
     return f"{head}: {', '.join(kinds)}" if kinds else head
 
 
@@ -93,7 +93,7 @@ def comparison_table(aggregate: dict, *, down: list[str], words: Words | None = 
         ("latency_p95", "End-to-end latency p95", latency("p95")),
         ("latency_p99", "End-to-end latency p99", latency("p99")),
         ("latency_max", "End-to-end latency max", latency("max")),
-        ("messages", "Messages sent", lambda p, a: _messages(a)),
+        ("messages", "Messages sent", lambda p, a: _messages(a, w)),
         ("addressed", f"Services {w.coordinator} must know", lambda p, a: _addressed(a)),
         ("state", f"Where the {w.unit}'s state lives", lambda p, a: _state(p, a, w)),
         ("retries", "Retries", lambda p, a: str(a["retries"])),

@@ -90,7 +90,7 @@ class ServiceInfo:
     colour: str
     modelled: bool = False
     description: str = ""
-    records_url: str = ""  # where the service's own records are in the admin
+    records_url: str = ""  # the admin page of the service's own records ("/admin/orders/order/")
 
 
 class DuplicateAction(Exception):

@@ -54,9 +54,11 @@ def rows_read(
         run = RunRow(*row)
         runs.append(run)
         started[run_id] = (run.pattern, run.created_at)
+    # End steps are no service's work: they have no queue wait or execution to measure.
+    states = StepState.objects.filter(**through_run).exclude(service="")
     steps = [
         StepRow(started[run_id][0], run_id, started[run_id][1], *row)
-        for run_id, *row in StepState.objects.filter(**through_run).order_by().values_list(*STEP_COLUMNS)
+        for run_id, *row in states.order_by().values_list(*STEP_COLUMNS)
         if run_id in started  # a run committed between the two reads is left for the next refresh
     ]
     events = [

@@ -111,47 +111,40 @@ export function renderProblems(list, problems, onPick) {
   }
 }
 
+/** A list of the message flow: one item per entry, its children from `render`. */
+function flowList(tag, items, render) {
+  return el(
+    tag,
+    { class: "flow" },
+    items.map((item) => el("li", {}, render(item))),
+  );
+}
+
 export function renderFlow(container, preview) {
   clear(container);
   if (!preview) {
     container.append(el("p", { class: "muted", text: "Fix the design's shape to see its messages." }));
     return;
   }
-  const orchestration = el(
-    "ol",
-    { class: "flow" },
-    preview.orchestration.steps.map((s) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "muted", text: `${s.when}: ` }),
-        s.command
-          ? [
-              el("span", { class: "msg command", text: `${s.command.from} → ${s.command.to} ${s.command.type}` }),
-              " ",
-              el("span", { class: "msg reply", text: `↩ ${s.reply.type}` }),
-            ]
-          : el("span", { class: "msg end", text: `■ ${s.step} ends the run: ${s.end}` }),
-      ),
-    ),
-  );
-  const choreography = el(
-    "ul",
-    { class: "flow" },
-    preview.choreography.subscriptions.map((s) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "msg event", text: s.event }),
-        el("span", { class: "muted", text: ` from ${s.publisher}${s.from_step ? ` (${s.from_step})` : ""} → ` }),
-        s.subscribers.length ? s.subscribers.map((sub) => `${sub.step}@${sub.service}`).join(", ") : null,
-        s.ends && s.ends.length ? el("span", { class: "msg end", text: `■ ${s.ends.join(", ")}` }) : null,
-        !s.subscribers.length && !(s.ends && s.ends.length)
-          ? el("span", { class: "muted", text: "no subscriber (ends here)" })
-          : null,
-      ),
-    ),
-  );
+  const orchestration = flowList("ol", preview.orchestration.steps, (s) => [
+    el("span", { class: "muted", text: `${s.when}: ` }),
+    s.command
+      ? [
+          el("span", { class: "msg command", text: `${s.command.from} → ${s.command.to} ${s.command.type}` }),
+          " ",
+          el("span", { class: "msg reply", text: `↩ ${s.reply.type}` }),
+        ]
+      : el("span", { class: "msg end", text: `■ ${s.step} ends the run: ${s.end}` }),
+  ]);
+  const choreography = flowList("ul", preview.choreography.subscriptions, (s) => [
+    el("span", { class: "msg event", text: s.event }),
+    el("span", { class: "muted", text: ` from ${s.publisher}${s.from_step ? ` (${s.from_step})` : ""} → ` }),
+    s.subscribers.length ? s.subscribers.map((sub) => `${sub.step}@${sub.service}`).join(", ") : null,
+    s.ends && s.ends.length ? el("span", { class: "msg end", text: `■ ${s.ends.join(", ")}` }) : null,
+    !s.subscribers.length && !(s.ends && s.ends.length)
+      ? el("span", { class: "muted", text: "no subscriber (ends here)" })
+      : null,
+  ]);
   const joins = preview.choreography.joins.map((j) =>
     el(
       "li",

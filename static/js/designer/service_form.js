@@ -60,18 +60,14 @@ function fieldRows(draft, path, caption, second) {
   );
 }
 
+const FIELD_TYPE_OPTIONS = FIELD_TYPES.map((type) => [type, type]);
+const typeSelect = (draft, at) => select(draft, `${at}.type`, FIELD_TYPE_OPTIONS, { "aria-label": "Field type" });
 const eventFields = (draft, path) =>
   fieldRows(
     draft,
     path,
     (count) => (count ? "Fields (name, type)" : "No fields yet."),
-    (at) =>
-      select(
-        draft,
-        `${at}.type`,
-        FIELD_TYPES.map((type) => [type, type]),
-        { "aria-label": "Field type" },
-      ),
+    (at) => typeSelect(draft, at),
   );
 
 const outcomeFields = (draft, path) =>
