@@ -20,9 +20,14 @@ from workflowviz.modelled.services import (
 from .validation import Problem
 
 
+def _list(value) -> list:
+    """A list from untrusted JSON, or an empty one (what is malformed, `problems` names)."""
+    return value if isinstance(value, list) else []
+
+
 def _carried(design) -> list:
-    services = design.get("services") if isinstance(design, dict) else None
-    return [s for s in services if isinstance(s, dict)] if isinstance(services, list) else []
+    services = _list(design.get("services") if isinstance(design, dict) else None)
+    return [service for service in services if isinstance(service, dict)]
 
 
 def _declared() -> dict[str, DeclaredService]:
@@ -37,7 +42,7 @@ def problems(design) -> list[Problem]:
     for index, declaration in enumerate(_carried(design)):
         name = declaration.get("name")
         where = f"services[{index}]"
-        if name in declared:
+        if isinstance(name, str) and name in declared:
             if declaration_shape(declaration_json(declared[name])) != declaration_shape(declaration):
                 message = f"a service '{name}' is declared here with other events or actions; rename one of them"
                 found.append(Problem("service_differs", message, path=where))
@@ -58,21 +63,21 @@ def catalogue(design, *, declared: bool = True) -> dict:
         name = declaration.get("name")
         if not isinstance(name, str):
             continue
-        for action in declaration.get("actions") or []:
+        for action in _list(declaration.get("actions")):
             try:
                 carried = action_of(name, action["name"], action_definition(action))
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, AttributeError, ValueError):
                 continue  # malformed: `problems` names it
             actions.setdefault(carried.key, carried)
             for outcome in carried.outcomes:
                 events.setdefault(outcome.event, EventInfo(outcome.event, outcome.fields, name))
-        for event in declaration.get("events") or []:
+        for event in _list(declaration.get("events")):
             if isinstance(event, dict) and isinstance(event.get("name"), str):
-                fields = tuple(f.get("name") for f in event.get("fields") or [] if isinstance(f, dict))
-                types = {
-                    f.get("name"): f.get("type", "string") for f in event.get("fields") or [] if isinstance(f, dict)
-                }
-                events.setdefault(event["name"], EventInfo(event["name"], fields, name, types))
+                specs = [
+                    f for f in _list(event.get("fields")) if isinstance(f, dict) and isinstance(f.get("name"), str)
+                ]
+                types = {f["name"]: f.get("type", "string") for f in specs}
+                events.setdefault(event["name"], EventInfo(event["name"], tuple(types), name, types))
     return {"actions": actions, "events": events}
 
 
@@ -80,7 +85,7 @@ def declare_missing(design, *, user=None) -> None:
     """Declare the carried services this installation lacks (inside the caller's transaction)."""
     declared = _declared()
     for declaration in _carried(design):
-        if declaration.get("name") not in declared:
+        if isinstance(declaration.get("name"), str) and declaration["name"] not in declared:
             service_create(declaration, user=user)
 
 

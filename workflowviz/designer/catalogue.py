@@ -88,12 +88,13 @@ def _builtin_names_taken(data) -> dict[str, str]:
     if not isinstance(data, dict):
         return {}
     problems = {}
-    if data.get("name") in {service["name"] for service in BUILTIN_SERVICES}:
+    if isinstance(data.get("name"), str) and data["name"] in {service["name"] for service in BUILTIN_SERVICES}:
         problems["name"] = f"'{data['name']}' is a built-in example's service; choose another name"
     events = {event["name"] for service in BUILTIN_SERVICES for event in service.get("events", [])}
     events |= {o["event"] for service in BUILTIN_SERVICES for a in service["actions"] for o in a["outcomes"]}
-    for index, event in enumerate(data.get("events") or []):
-        if isinstance(event, dict) and event.get("name") in events:
+    declared_events = data.get("events") if isinstance(data.get("events"), list) else []
+    for index, event in enumerate(declared_events):
+        if isinstance(event, dict) and isinstance(event.get("name"), str) and event["name"] in events:
             problems[f"events[{index}].name"] = f"'{event['name']}' is an event of a built-in example"
     return problems
 

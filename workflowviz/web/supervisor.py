@@ -9,6 +9,9 @@ from workflowviz.engine.registry import coded_service_names, service_names
 from workflowviz.processes import ProcessGroup, worker_argv
 
 CHECK_SECONDS = 1.0
+# A service must be gone this long before its worker is stopped: a moment without it (a database
+# flushed and filled again, a read that failed) must not stop and restart workers.
+STOP_AFTER_SECONDS = 10.0
 
 
 def worker_name(service: str, index: int = 0) -> str:
@@ -23,6 +26,7 @@ class WorkerSupervisor:
         self.declared_only = declared_only
         self.per_queue = workers_per_queue
         self.next_check = 0.0
+        self.missing_since: dict[str, float] = {}
 
     def wanted(self) -> list[str]:
         names = service_names()
@@ -48,7 +52,9 @@ class WorkerSupervisor:
                     changed.append(f"{name} started")
         for name in [name for name in self.group.processes if name.startswith("worker-")]:
             service = name.removeprefix("worker-").rsplit("-", 1)[0]
-            if service not in wanted:
+            if service in wanted:
+                self.missing_since.pop(service, None)
+            elif now - self.missing_since.setdefault(service, now) >= STOP_AFTER_SECONDS:
                 self.group.stop_one(name)
                 changed.append(f"{name} stopped (service deleted)")
         return changed
