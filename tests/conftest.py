@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from rq import Worker
 
 from workflowviz.engine.faults import CACHE_SECONDS, service_down_set
-from workflowviz.engine.models import FINAL_RUN_STATUSES, Run
+from workflowviz.engine.models import FINAL_RUN_STATUSES, EventRecord, Run
 from workflowviz.processes import ProcessGroup, free_port, manage, system_argvs, wait_for_port
 from workflowviz.web.demo import demo_seed
 
@@ -21,6 +22,19 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_until(check, *, timeout: float, what: str, every: float = 0.05):
+    """Poll `check` until it returns something true (returned) or `timeout` seconds passed (failed, naming `what`).
+
+    Tests wait on a condition, never on a fixed sleep: as fast as the system is, as patient as the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        time.sleep(every)
 
 
 @pytest.fixture
@@ -50,20 +64,47 @@ def _clean_redis(request):
 
 
 def _workers_wait(group: ProcessGroup, timeout=120) -> None:
-    from rq import Worker
-
     client = redis.Redis.from_url(settings.REDIS_URL)
-    deadline = time.monotonic() + timeout
-    while len(Worker.all(connection=client)) < len(settings.SERVICE_APPS):
+
+    def registered() -> bool:
         assert not group.dead(), f"a process died at start: {group.dead()}"
-        assert time.monotonic() < deadline, "workers did not register in time"
-        time.sleep(0.1)
+        return len(Worker.all(connection=client)) >= len(settings.SERVICE_APPS)
+
+    wait_until(registered, timeout=timeout, what="the workers to register", every=0.1)
+    client.close()
+
+
+def workers_suspended_wait(service: str, *, timeout: float = 10) -> None:
+    """Wait until the workers of `service` have seen its "down" switch: they report themselves suspended.
+    (Where Redis was restarted empty, their registrations are gone: then wait until the copy of the
+    switches each worker caches has expired, after which no dequeue can miss the switch.)"""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    states = {}
+
+    def suspended() -> bool:
+        states.clear()  # read afresh each time: a Worker object keeps the state it was loaded with
+        states.update((w.name, w.get_state()) for w in Worker.all(connection=client) if service in w.queue_names())
+        return set(states.values()) == {"suspended"}
+
+    try:
+        if not suspended() and not states:
+            time.sleep(CACHE_SECONDS * 2)  # nothing to poll: the caches' age is all there is to wait on
+            return
+        wait_until(suspended, timeout=timeout, what=f"the {service} workers to stop consuming")
+    except AssertionError as error:
+        raise AssertionError(f"{error}; their states: {states}") from None
+    finally:
+        client.close()
+
+
+# The real processes, once a test asked for them (the tests' Redis is their own: no other worker consumes it).
+_system: dict = {"group": None}
 
 
 @pytest.fixture(scope="session")
 def system(django_db_setup, django_db_blocker):
     """The real processes: one SimpleWorker per service queue and the reconciler, on the test database."""
-    group = ProcessGroup(env={"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
+    group = _system["group"] = ProcessGroup(env={"DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
     for name, argv in system_argvs(queues=settings.SERVICE_APPS, port=None).items():
         group.start(name, argv)
     # The services declared in the browser get their workers from a supervisor, as under `make run`.
@@ -71,6 +112,7 @@ def system(django_db_setup, django_db_blocker):
     _workers_wait(group)
     yield group
     group.stop()
+    _system["group"] = None
 
 
 @pytest.fixture(scope="session")
@@ -120,7 +162,11 @@ def workers_paused():
     client = redis.Redis.from_url(settings.REDIS_URL)
     for service in settings.SERVICE_APPS:
         service_down_set(client, service=service, down=True)
-    time.sleep(CACHE_SECONDS + 0.05)
+    if _system["group"] is not None:
+        # A worker reads the switches through a cache; once it has expired, any dequeue sees "down"
+        # and puts the job back. Waiting for every worker to say "suspended" would be correct too,
+        # but takes up to a blocking dequeue's second per test.
+        time.sleep(CACHE_SECONDS + 0.05)
     yield
     for service in settings.SERVICE_APPS:
         service_down_set(client, service=service, down=False)
@@ -153,6 +199,15 @@ def run_diagnosis(run_id) -> str:
     for e in run.events.order_by("-seq")[:8][::-1]:
         lines.append(f"  #{e.seq} {e.at.time()} {e.service} {e.kind} {e.step_id} {e.payload}"[:200])
     return "\n".join(lines)
+
+
+def runs_under_way(run_ids, timeout=30) -> None:
+    """Wait until the workers are busy with these runs: a first step of one of them is done."""
+    wait_until(
+        lambda: EventRecord.objects.filter(run_id__in=run_ids, kind="step.succeeded").exists(),
+        timeout=timeout,
+        what="a first step of the runs to be done",
+    )
 
 
 def runs_wait_final(run_ids, timeout=60, *, supervise: ProcessGroup | None = None) -> list[Run]:

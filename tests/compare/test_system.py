@@ -2,12 +2,9 @@
 confirms the orders while orchestration waits; the API says so; once Sellers is back both finish and
 the table's counts are the records' counts."""
 
-import time
-
 import pytest
 
-from tests.compare.conftest import workers_suspended_wait
-from tests.conftest import ApiClient, runs_wait_final
+from tests.conftest import ApiClient, runs_wait_final, wait_until, workers_suspended_wait
 from workflowviz.api.tokens import token_issue
 from workflowviz.engine.faults import service_down_set
 from workflowviz.engine.models import EventRecord, Run, StepState, StepStatus
@@ -15,13 +12,6 @@ from workflowviz.engine.models import EventRecord, Run, StepState, StepStatus
 pytestmark = [pytest.mark.system]
 FAST = {"*": {"latency_ms": [0, 20]}}
 COUNT = 3
-
-
-def wait_until(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
-        time.sleep(0.1)
 
 
 def step_statuses(run_ids, step_id) -> list[str]:

@@ -6,7 +6,6 @@ choreography run every step exactly once, and never before all of its dependenci
 
 import itertools
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from notifications.models import Email, EmailKind
 from orders.services import order_place
 from rewards.models import PointsEntry
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_wait_final, wait_until
 from workflowviz.contracts import OrderPlaced
 from workflowviz.designer.services import design_create
 from workflowviz.designer.validation import design_problems
@@ -123,28 +122,20 @@ def test_builtin_order_designs_run_in_both_patterns(system, demo, slug):
         assert PointsEntry.objects.filter(order_id__in=[o.pk for o in orders]).count() == 2
 
 
-def _wait_for(check, timeout=20, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_login_otp_sends_a_code_then_verifies_the_code_the_user_enters(system, transactional_db, pattern):
     run = logins.login_start(email="ann@example.com", pattern=pattern)
-    email = _wait_for(
-        lambda: Email.objects.filter(kind=EmailKind.LOGIN_CODE, to="ann@example.com").first(), what="the code email"
+    email = wait_until(
+        lambda: Email.objects.filter(kind=EmailKind.LOGIN_CODE, to="ann@example.com").first(),
+        timeout=20,
+        what="the code email",
     )
     code = re.search(r"\b(\d{6})\b", email.subject).group(1)
     assert login_state(str(run.id))["status"] in ("code_sent", "sending")
 
     wrong = "000000" if code != "000000" else "111111"
     logins.login_code_submit(login_id=str(run.id), code=wrong)
-    _wait_for(lambda: login_state(str(run.id))["status"] == "wrong_code", what="the wrong code refused")
+    wait_until(lambda: login_state(str(run.id))["status"] == "wrong_code", timeout=20, what="the wrong code refused")
     logins.login_code_submit(login_id=str(run.id), code=code)
     [finished] = runs_wait_final([run.id], timeout=30)
 

@@ -15,7 +15,6 @@ from workflowviz.metrics.sampling import KEEP_SECONDS, QueueSampler, queue_sampl
 from .known_runs import sample_make
 
 
-
 def services() -> list[str]:
     """Every service the registry knows: the shop's and the declared ones (the built-in examples)."""
     return service_names()

@@ -2,12 +2,11 @@
 service switched off for a while, and the metrics API counting exactly what happened."""
 
 import json
-import time
 
 import pytest
 from django.test import Client
 
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_wait_final, wait_until
 from workflowviz.api.tokens import token_issue
 from workflowviz.engine.models import StepState
 
@@ -37,16 +36,6 @@ class Api:
         return self.post("/api/orders", {**body, "policy": FAST})["run_id"]
 
 
-def wait_for(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.25)
-
-
 def sampled(metrics: dict, service: str, measure: str) -> list[int]:
     series = next(s for s in metrics["queues"]["series"] if s["service"] == service)
     return [value for value in series[measure] if value is not None]
@@ -61,10 +50,11 @@ def test_metrics_count_the_runs_and_steps_of_each_pattern_and_the_sampled_queues
     api.post("/api/faults", {"service": "logistics", "down": True})
     try:
         held = [api.order(pattern) for pattern in ("orchestration", "choreography")]
-        wait_for(
+        wait_until(
             lambda: max(sampled(api.get("/api/metrics", window=300), "logistics", "queued"), default=0) >= 1,
             timeout=30,
             what="a queue sample with work waiting for Logistics",
+            every=0.25,  # each look computes the metrics: no need to ask more often than samples come
         )
     finally:
         api.post("/api/faults", {"service": "logistics", "down": False})

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_wait_final, wait_until
 from tests.modelled.helpers import action, declare, event, outcome, unique
-from tests.system.test_modelled import consumed_queues, wait_until
+from tests.system.test_modelled import consumed_queues
 from workflowviz.designer.services import design_create
 from workflowviz.designer.validation import design_problems, errors_only
 from workflowviz.engine.models import RunStatus, StepState, StepStatus

@@ -9,6 +9,7 @@ import os
 import signal
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -17,7 +18,7 @@ from rq import Worker
 from rq.registry import StartedJobRegistry
 
 from tests import plugin_redis
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_under_way, runs_wait_final, wait_until, workers_suspended_wait
 from tests.modelled.helpers import action, declare, outcome, unique
 from workflowviz.engine.faults import deliver_twice_set, service_down_set
 from workflowviz.engine.models import EventRecord, RunStatus
@@ -40,14 +41,22 @@ def consumed_queues() -> dict[str, set[int]]:
     return queues
 
 
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
-        time.sleep(0.1)
+def declared_worker_pids(system, service: str) -> set[int]:
+    """The pids of the workers the declared services' supervisor runs for `service`, read from /proc: Redis
+    may no longer list them (a Redis restarted empty, as an earlier test does, forgets every registration)."""
+    supervisor = system.processes["workers-declared"].pid
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+        if parent == supervisor and b"run_worker" in argv and service.encode() in argv:
+            pids.add(int(entry.name))
+    return pids
 
 
 def trips(count: int, *, car_class: str = "compact", latency=(20, 60)) -> list:
@@ -109,7 +118,7 @@ def test_a_declared_worker_killed_mid_step_loses_and_duplicates_nothing(system, 
     run_ids = trips(15, latency=(150, 300))
     flights = StartedJobRegistry("flights", connection=redis.Redis.from_url(settings.REDIS_URL))
     busy = wait_until(flights.get_job_ids, timeout=30, what="the flights worker to start a job")
-    [pid] = consumed_queues()["flights"]
+    [pid] = declared_worker_pids(system, "flights")
     os.kill(pid, signal.SIGKILL)
     report(f"SIGKILLed the flights worker (pid {pid}) while it ran job {busy[0]}")
 
@@ -122,10 +131,10 @@ def test_a_declared_worker_killed_mid_step_loses_and_duplicates_nothing(system, 
 
 def test_redis_restarted_empty_mid_burst_on_a_declared_workflow(system, transactional_db, report):
     first = trips(10)
-    time.sleep(0.5)
+    runs_under_way(first)
     plugin_redis.redis_stop()
     during = trips(3)  # committed; their enqueue fails and waits for the reconciler
-    time.sleep(1)
+    time.sleep(1)  # the outage itself: workers and the reconciler meet a Redis that is not there
     plugin_redis.redis_start_again()
     later = trips(5)
     run_ids = first + during + later
@@ -159,12 +168,15 @@ def test_a_declared_service_switched_off_holds_its_steps_until_it_is_back(system
     client = redis.Redis.from_url(settings.REDIS_URL)
     service_down_set(client, service="cars", down=True)
     try:
+        workers_suspended_wait("cars")
         run_ids = trips(1, latency=(0, 0))
         wait_until(
             lambda: EventRecord.objects.filter(run_id__in=run_ids, step_id="car", kind="step.queued").count() == 2,
             timeout=20,
             what="both runs to wait for the car",
         )
+        # That nothing happens can only be seen over a while: a second in which a live worker would
+        # have taken the car step many times over.
         time.sleep(1)
         assert not EventRecord.objects.filter(run_id__in=run_ids, step_id="car", kind="step.started").exists()
     finally:

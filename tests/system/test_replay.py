@@ -4,16 +4,14 @@ Both patterns: a success, retries (a failure probability, then success), a perma
 compensation, every message delivered twice, and a service down long enough for commands to time out.
 """
 
-import time
-
 import pytest
 import redis
 from django.conf import settings
 from django.db import transaction
 
 from orders.services import order_place
-from tests.conftest import runs_wait_final
-from workflowviz.engine.faults import CACHE_SECONDS, deliver_twice_set, service_down_set
+from tests.conftest import runs_wait_final, wait_until, workers_suspended_wait
+from workflowviz.engine.faults import deliver_twice_set, service_down_set
 from workflowviz.engine.models import EventRecord, OutboxMessage, Run, RunStatus
 from workflowviz.engine.replay import RunReplayed, replay, state_of_rows
 
@@ -39,10 +37,11 @@ def place(pattern, policy, count=1):
 
 def outbox_settled(run_ids, timeout=20):
     """Wait until every message of these runs was acted on (late deliveries change state too)."""
-    deadline = time.monotonic() + timeout
-    while OutboxMessage.objects.filter(run_id__in=run_ids, processed_at__isnull=True).exists():
-        assert time.monotonic() < deadline, "messages still unprocessed"
-        time.sleep(0.1)
+    wait_until(
+        lambda: not OutboxMessage.objects.filter(run_id__in=run_ids, processed_at__isnull=True).exists(),
+        timeout=timeout,
+        what="every message of the runs to be processed",
+    )
 
 
 def assert_replay_rebuilds(run_id) -> RunReplayed:
@@ -111,7 +110,7 @@ def test_replay_rebuilds_runs_while_a_service_was_down(system, demo):
     client = redis.Redis.from_url(settings.REDIS_URL)
     try:
         service_down_set(client, service="logistics", down=True)
-        time.sleep(CACHE_SECONDS + 0.1)
+        workers_suspended_wait("logistics")
         [gives_up] = place("orchestration", TIGHT)
         [waits] = place("choreography", TIGHT)
         [timed_out] = runs_wait_final([gives_up.run_id], timeout=30)

@@ -51,12 +51,16 @@ def records_when_final(run_ids: list[str]) -> dict[str, int] | None:
     return {str(run.id): EventRecord.objects.filter(run=run).count() for run in runs}
 
 
-async def watch(host: str, cookie: str, placed: list[str], timeout: float = 60) -> dict[str, set[int]]:
+async def watch(
+    host: str, cookie: str, placed: list[str], subscribed: asyncio.Event, timeout: float = 60
+) -> dict[str, set[int]]:
     """Sequence numbers per run received on `host`'s all-runs socket, until the placed runs are
-    final and every one of their records arrived (or the timeout)."""
+    final and every one of their records arrived (or the timeout). `subscribed` is set once the
+    socket is open: the server subscribes it before it accepts."""
     seen: dict[str, set[int]] = {}
     headers = {"Cookie": f"sessionid={cookie}", "Origin": f"http://{host}"}
     async with websockets.connect(f"ws://{host}/ws/runs/", additional_headers=headers) as socket:
+        subscribed.set()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
@@ -84,13 +88,17 @@ def test_a_client_on_either_server_sees_every_event_of_a_run_placed_through_the_
     placed: list[str] = []
 
     async def scenario():
+        subscribed = [asyncio.Event(), asyncio.Event()]
+
         async def place_one_on_each():
-            await asyncio.sleep(1)  # both sockets are open and subscribed
+            await asyncio.wait_for(asyncio.gather(*(event.wait() for event in subscribed)), timeout=30)
             placed.append(await asyncio.to_thread(place, first, token, "orchestration"))
             placed.append(await asyncio.to_thread(place, second_server, token, "choreography"))
 
         on_first, on_second, _ = await asyncio.gather(
-            watch(first, cookie, placed), watch(second_server, cookie, placed), place_one_on_each()
+            watch(first, cookie, placed, subscribed[0]),
+            watch(second_server, cookie, placed, subscribed[1]),
+            place_one_on_each(),
         )
         return on_first, on_second
 

@@ -49,8 +49,11 @@ def on_reply(message: OutboxMessage) -> str:
         if run.status == RunStatus.COMPENSATING:
             if status == "compensation_failed":
                 run_finish(unit, RunStatus.FAILED, reason=f"compensation of {message.step_id} failed")
-            else:
-                compensate_next(unit)
+                return "compensating"
+            if status == "succeeded":  # a step that succeeded before the saga: what it made must be undone too
+                run.data = {**run.data, **message.payload["result"]}
+                unit.run_changed("data")
+            compensate_next(unit)
             return "compensating"
         if run.status != RunStatus.RUNNING:
             return "late"
@@ -154,6 +157,8 @@ def compensate_next(unit: Unit) -> None:
     states = list(StepState.objects.filter(run=unit.run))
     if any(state.status in (*IN_FLIGHT_STEP_STATUSES, StepStatus.COMPENSATING) for state in states):
         return  # wait for that reply
+    if OutboxMessage.objects.filter(run=unit.run, kind=MessageKind.REPLY, processed_at__isnull=True).exists():
+        return  # a step answered that the coordinator has not heard yet: what it did may need undoing
     done = [
         state
         for state in states

@@ -149,13 +149,15 @@ def _sent(state: RunReplayed, record: Record) -> None:
 
 
 def _received(state: RunReplayed, record: Record) -> None:
-    # The coordinator acts on a reply when it receives it, and only while the run is running.
-    if record.payload.get("kind") != "reply" or state.status != RunStatus.RUNNING:
+    # The coordinator acts on a reply when it receives it: while the run runs it learns the step's outputs
+    # and that it is done; while it is undone, only the outputs (what the step made, to undo it too).
+    if record.payload.get("kind") != "reply" or state.status not in (RunStatus.RUNNING, RunStatus.COMPENSATING):
         return
     body = state.replies.get(record.message_id)
     if body and body.get("status") == "succeeded":
         state.data = {**state.data, **(body.get("result") or {})}
-        state.done_steps = [*state.done_steps, record.step_id]
+        if state.status == RunStatus.RUNNING:
+            state.done_steps = [*state.done_steps, record.step_id]
 
 
 def _step_status(status: str) -> Callable[[RunReplayed, Record], None]:
