@@ -54,12 +54,20 @@ class Run(models.Model):
         return f"{self.design_slug} v{self.design_version} {self.pattern} {self.id}"
 
 
-class StepState(models.Model):
+class OfStep(models.Model):
+    """What is kept about one step of one run, by the service that does it (its join) or the observer."""
+
+    step_id = models.CharField(max_length=80)
+    service = models.CharField(max_length=40)
+
+    class Meta:
+        abstract = True
+
+
+class StepState(OfStep):
     """Where one step of one run stands, as observed by the engine."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
-    step_id = models.CharField(max_length=80)
-    service = models.CharField(max_length=40)
     action = models.CharField(max_length=80)
     status = models.CharField(max_length=16, choices=StepStatus.choices, default=StepStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -125,12 +133,10 @@ class OutboxMessage(models.Model):
         return f"{self.kind} {self.type} → {self.target_service}"
 
 
-class JoinState(models.Model):
+class JoinState(OfStep):
     """Choreography: the events a waiting step has received so far, kept by the subscribing service."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="joins")
-    step_id = models.CharField(max_length=80)
-    service = models.CharField(max_length=40)
     received = models.JSONField(default=list)
     data = models.JSONField(default=dict)
     visits = models.PositiveIntegerField(default=0, help_text="How often the join fired.")
