@@ -59,7 +59,7 @@ export function shortId(id) {
   return String(id).slice(0, 8);
 }
 
-/** Give the page's internals to the browser tests as window.wfv, on pages rendered for them only. */
-export function testHooksExpose(hooks) {
-  if (document.body.hasAttribute("data-test-hooks")) window.wfv = hooks;
+/** Give the page's internals to the browser tests (window.wfv, or `name`), on pages rendered for them only. */
+export function testHooksExpose(hooks, name = "wfv") {
+  if (document.body.hasAttribute("data-test-hooks")) window[name] = hooks;
 }

@@ -3,7 +3,7 @@
 // Services and actions can be declared here too (services.js); the palette then offers them.
 
 import { Canvas } from "./canvas.js";
-import { clear, el, show } from "../dom.js";
+import { clear, el, show, testHooksExpose } from "../dom.js";
 import { errorText, request } from "../http.js";
 import { serviceColour } from "../vocabulary.js";
 import {
@@ -698,14 +698,11 @@ async function start() {
   } else {
     loadDesign({ slug: "", name: "New workflow", steps: [] });
   }
-  // For people poking at the page and for the browser tests.
-  window.designer = {
-    state,
-    canvas,
-    stepPosition: (id) => canvas.stepViewportPosition(id),
-    design: designForSave,
-    ready: true,
-  };
+  // For the browser tests (only on pages rendered for them).
+  testHooksExpose(
+    { state, canvas, stepPosition: (id) => canvas.stepViewportPosition(id), design: designForSave, ready: true },
+    "designer",
+  );
   root.dataset.ready = "true";
 }
 
