@@ -243,6 +243,10 @@ def test_a_new_user_declares_two_services_wires_a_decision_and_runs_it_both_ways
     )
     assert drawn == {"decisions": ["book_flight"], "ends": ["booked", "no_flight"], "outcomes": sorted([booked, full])}
 
+    # The message flow panel reads as text: each pattern's messages, the decision's outcomes and its ends.
+    flow = page.inner_text("#flow-panel")
+    assert "[object" not in flow and f"{flights}.book_flight" not in flow and f"book_flight@{flights}" in flow
+
     page.click("#save")
     page.wait_for_selector("#save-status[data-version='1']")
     version = DesignVersion.objects.get(design__slug=slug)

@@ -116,7 +116,7 @@ function flowList(tag, items, render) {
   return el(
     tag,
     { class: "flow" },
-    items.map((item) => el("li", {}, render(item))),
+    items.map((item) => el("li", {}, ...render(item))),
   );
 }
 
