@@ -5,7 +5,7 @@ import time
 
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS
 from tests.browser.test_timeline import log_in_through_the_form
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_wait_final, wait_until
 
 pytestmark = BROWSER_TEST
 LOGISTICS = '.health-card[data-service="logistics"]'
@@ -25,16 +25,6 @@ def faults(page, web_url) -> list[dict]:
 def step_statuses(run: dict) -> dict:
     statuses = {step["step_id"]: step["status"] for step in run["steps"]}
     return {step["id"]: statuses.get(step["id"]) for step in run["graph"]["steps"]}
-
-
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def test_logistics_switched_off_on_its_card_holds_both_runs_until_switched_on(web_url, demo, admin_user, page):

@@ -1,11 +1,9 @@
 """A user runs 20 orders per pattern, some while Logistics is switched off and some with injected
 failures, and sees them on the metrics page as charts that say what the API says (real system, Chromium)."""
 
-import time
-
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS
 from tests.browser.test_timeline import log_in_through_the_form
-from tests.conftest import runs_wait_final
+from tests.conftest import runs_wait_final, wait_until
 
 pytestmark = BROWSER_TEST
 METRICS = "#metrics[data-state=ready]"
@@ -65,14 +63,6 @@ def shown_rows(page, table: str, keys: list[str], figures: list[str]) -> list[li
 def ordered_outcomes(outcomes: dict) -> list[tuple[str, int]]:
     """The outcomes in the order the cards show them."""
     return [(status, outcomes[status]) for status in ("succeeded", "failed", "compensated", "running", "compensating")]
-
-
-def wait_until(check, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-    return result
 
 
 def test_twenty_orders_per_pattern_some_with_logistics_off_show_as_charts_matching_the_api(

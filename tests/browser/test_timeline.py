@@ -1,13 +1,12 @@
 """A user logs in, places orders on the dashboard in each pattern and watches them live (real system, Chromium)."""
 
 import itertools
-import time
 
 from orders.services import order_place
 from sellers.models import SellerTask
 from tests.browser.conftest import ADMIN_PASSWORD, BROWSER_TEST, SCREENSHOTS
-from tests.conftest import runs_wait_final
-from workflowviz.engine.faults import CACHE_SECONDS, service_down_set
+from tests.conftest import runs_wait_final, workers_suspended_wait
+from workflowviz.engine.faults import service_down_set
 from workflowviz.engine.models import EventRecord, Run
 
 pytestmark = BROWSER_TEST
@@ -148,7 +147,7 @@ def test_a_service_switched_off_shows_a_backlog_on_its_lane_and_the_details_expl
     log_in_through_the_form(page, web_url)
     service_down_set(redis_client, service="logistics", down=True)
     try:
-        time.sleep(CACHE_SECONDS + 0.1)
+        workers_suspended_wait("logistics")
         order = order_place(sku="TENT-2P", quantity=1, customer_email="ann@example.com", pattern="choreography")
         page.goto(f"{web_url}/runs/{order.run_id}/")
         # Logistics falls behind while it is off: the open backlog appears live on its lane.
