@@ -11,7 +11,8 @@ from tests.conftest import runs_wait_final
 
 pytestmark = BROWSER_TEST
 PATTERNS = ["orchestration", "choreography"]
-LATENCY = {"*": {"latency_ms": [30, 120]}}
+# Long enough that playing from the start at 1x spans many frames, even on a slow machine.
+LATENCY = {"*": {"latency_ms": [300, 500]}}
 
 SHOWN = """() => {
     const model = window.wfv.replay ? window.wfv.replay.model : window.wfv.view.model;
@@ -85,7 +86,9 @@ def test_replay_rebuilds_the_final_state_of_a_finished_run(pattern, web_url, dem
     page.click("#replay-forward")
     assert page.evaluate(SHOWN) == midway
 
-    # Play, then pause: the position stays where it paused.
+    # Play from the start, then pause: the position stays where it paused.
+    page.focus("#replay-scrubber")
+    page.keyboard.press("Home")
     page.click("#replay-play")
     page.wait_for_selector("#run-page[data-replay-playing=true]")
     page.click("#replay-play")
