@@ -7,14 +7,22 @@ NODE_BIN := node_modules/.bin
 # Our own JavaScript: the browser modules and their node unit tests.
 JS := static/js tests/js
 
-.PHONY: run test test-fast bench lint lint-js test-js setup clean
+.PHONY: run test test-fast bench lint lint-js test-js setup setup-run clean
 
-setup: $(VENV)/.installed node_modules/.installed
+# Running needs requirements.txt and the front-end packages; developing (tests, linters, bench) needs
+# requirements-dev.txt on top.
+setup: setup-run $(VENV)/.installed-dev
+
+setup-run: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # devDependencies too (eslint, prettier), which `make test` runs.
@@ -23,7 +31,7 @@ node_modules/.installed: package.json package-lock.json
 	mkdir -p node_modules
 	touch $@
 
-run: setup
+run: setup-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ensure_admin
