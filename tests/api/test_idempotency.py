@@ -160,3 +160,13 @@ def test_a_malformed_key_is_a_400_and_places_nothing(api, catalogue, key):
 
 def test_the_longest_key_is_accepted(api, catalogue):
     assert keyed(api, "k" * 255, {"customer_email": "long@example.com", **ORDER}).status_code == 201
+
+
+def test_the_openapi_schema_documents_the_header_on_the_three_posts(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+
+    for path in ["/api/orders", "/api/orders/burst", "/api/comparisons"]:
+        post = paths[path]["post"]
+        assert [param["name"] for param in post["parameters"] if param["in"] == "header"] == ["Idempotency-Key"]
+        assert {"400", "409", "422"} <= post["responses"].keys()
+    assert "parameters" not in paths["/api/run-statuses"]["post"]
