@@ -1,13 +1,18 @@
 // A burst of N orders: placed in chunks through POST /api/orders/burst, followed to the end by
 // the all-runs websocket and, because the socket may drop records, by POST /api/run-statuses.
+// Each chunk carries an Idempotency-Key: a chunk whose answer was lost is sent again (Resume) with the
+// same key and body, and the server answers what it placed the first time instead of placing it again.
 
 import { apiPost } from "./http.js";
 import { formatMs } from "./dom.js";
 import { isFinal } from "./run_store.js";
+import { burstChunks, chunkFailure, chunkKey, newBurstId } from "./burst_plan.js";
 
-const CHUNK = 100;
 const POLL_MS = 2000;
 const STATUS_BATCH = 1000;
+const BUSY_RETRY_MS = 1000; // a 409: the first try of the chunk is still being processed
+const BUSY_RETRIES = 10;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Burst {
   constructor({ total, order, onProgress }) {
@@ -21,33 +26,67 @@ export class Burst {
     this.byStatus = {};
     this.cancelled = false;
     this.stoppedReason = "";
+    this.interrupted = false; // a chunk got no answer: Resume sends it again, then the rest
+    this.id = newBurstId();
+    this.chunks = burstChunks(total);
+    this.nextChunk = 0; // the first chunk the server has not confirmed
     this.startedAt = performance.now();
     this.finishedAt = null;
   }
 
   async run() {
-    this._poll = setInterval(() => this.poll(), POLL_MS);
-    try {
-      while (this.placed < this.total && !this.cancelled) {
-        const count = Math.min(CHUNK, this.total - this.placed);
-        const data = await apiPost("/api/orders/burst", { ...this.order, count, offset: this.placed });
-        for (const placed of data.placed)
-          if (!this.statuses.has(placed.run_id)) this.statuses.set(placed.run_id, "running");
-        this.placed += data.count;
-        this.onProgress(this);
-        if (data.stopped) {
-          this.stoppedReason = Object.entries(data.stopped)
-            .map(([field, reason]) => `${field}: ${reason}`)
-            .join("; ");
-          break;
+    if (!this._poll) this._poll = setInterval(() => this.poll(), POLL_MS);
+    this.interrupted = false;
+    this.stoppedReason = "";
+    this.error = null;
+    this.onProgress(this);
+    let busy = 0;
+    while (this.nextChunk < this.chunks.length && !this.cancelled) {
+      const chunk = this.chunks[this.nextChunk];
+      let data;
+      try {
+        data = await apiPost(
+          "/api/orders/burst",
+          { ...this.order, count: chunk.count, offset: chunk.offset },
+          { headers: { "Idempotency-Key": chunkKey(this.id, chunk.index) } },
+        );
+      } catch (error) {
+        const failure = chunkFailure(error);
+        if (failure === "busy" && busy < BUSY_RETRIES) {
+          busy += 1;
+          await pause(BUSY_RETRY_MS);
+          continue;
         }
+        this.error = error;
+        this.interrupted = failure !== "refused";
+        this.stoppedReason = error.message;
+        break;
       }
-    } catch (error) {
-      this.error = error;
-      this.stoppedReason = error.message;
+      busy = 0;
+      this._confirmed(data);
+      if (data.stopped) {
+        this.stoppedReason = Object.entries(data.stopped)
+          .map(([field, reason]) => `${field}: ${reason}`)
+          .join("; ");
+        break;
+      }
     }
     this.onProgress(this);
     await this.poll();
+  }
+
+  /** Send the chunk that got no answer again (same key), then the rest. */
+  async resume() {
+    if (this.interrupted) await this.run();
+  }
+
+  /** A chunk the server answered: only now do its orders count as placed. */
+  _confirmed(data) {
+    for (const placed of data.placed)
+      if (!this.statuses.has(placed.run_id)) this.statuses.set(placed.run_id, "running");
+    this.placed += data.count;
+    this.nextChunk += 1;
+    this.onProgress(this);
   }
 
   /** Records from the all-runs socket: a final run.* record moves the "finished" bar at once. */
@@ -92,15 +131,14 @@ export class Burst {
     if (this.done && !this.finishedAt) {
       this.finishedAt = performance.now();
       clearInterval(this._poll);
+      this._poll = null;
     }
   }
 
+  /** Nothing more will be placed (an interrupted burst may still resume) and every placed run finished. */
   get done() {
-    return (
-      (this.placed >= this.total || this.cancelled || this.stoppedReason) &&
-      this.finished >= this.placed &&
-      this.placed > 0
-    );
+    const placing = this.placed < this.total && !this.cancelled && (!this.stoppedReason || this.interrupted);
+    return !placing && this.finished >= this.placed && this.placed > 0;
   }
 
   summary() {

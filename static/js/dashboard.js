@@ -195,19 +195,28 @@ const burstBars = {
 };
 const burstText = document.getElementById("burst-summary");
 const cancelButton = document.getElementById("burst-cancel");
+const resumeButton = document.getElementById("burst-resume");
+
+function burstState(current) {
+  if (current.interrupted)
+    return ` · interrupted (${current.stoppedReason}): only the orders the server confirmed are counted; Resume sends the rest`;
+  return current.stoppedReason ? ` · stopped: ${current.stoppedReason}` : "";
+}
 
 function showBurst(current) {
   burstBars.placed.max = burstBars.finished.max = current.total;
   burstBars.placed.value = current.placed;
   burstBars.finished.value = current.finished;
-  burstText.textContent = current.summary() + (current.stoppedReason ? ` · stopped: ${current.stoppedReason}` : "");
+  burstText.textContent = current.summary() + burstState(current);
   Object.assign(root.dataset, {
     burstPlaced: String(current.placed),
     burstFinished: String(current.finished),
     burstFailed: String(current.failed),
+    burstInterrupted: String(current.interrupted),
   });
   const running = !current.done && !current.stoppedReason && !current.cancelled;
   cancelButton.hidden = !running;
+  resumeButton.hidden = !current.interrupted || current.cancelled;
   burstForm.querySelector("button[type=submit]").disabled = running;
 }
 
@@ -230,11 +239,12 @@ burstForm?.addEventListener("submit", async (event) => {
   document.getElementById("burst-progress").hidden = false;
   showBurst(burst);
   await burst.run();
-  if (burst.error && !burst.placed) {
+  if (burst.error && !burst.placed && !burst.interrupted) {
     showErrors(burstForm, burst.error instanceof ApiError ? burst.error.errors : { form: burst.stoppedReason });
   }
 });
 cancelButton?.addEventListener("click", () => burst && burst.cancel());
+resumeButton?.addEventListener("click", () => burst && burst.resume());
 
 document.getElementById("order-form")?.addEventListener("submit", placeOrder);
 

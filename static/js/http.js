@@ -24,8 +24,8 @@ function csrfToken() {
 }
 
 /** The answer {ok, status, statusText, data}; data is the parsed JSON, the text when not JSON, or null. */
-async function send(method, path, body, { editor = false } = {}) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+async function send(method, path, body, { editor = false, headers = {} } = {}) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
   // Every write carries the CSRF token, with a body or without (DELETE).
   if (method !== "GET" && method !== "HEAD") init.headers["X-CSRFToken"] = csrfToken();
   if (body !== undefined) {
@@ -47,7 +47,8 @@ async function send(method, path, body, { editor = false } = {}) {
 
 /**
  * Never throws: a network failure answers {ok: false, status: 0, data: {errors: {network}}}.
- * @param {{editor?: boolean}} options editor: mark the request as coming from the workflow designer
+ * @param {{editor?: boolean, headers?: object}} options editor: mark the request as coming from the workflow
+ *   designer; headers: more request headers
  */
 export async function request(method, path, body, options = {}) {
   try {
@@ -65,8 +66,8 @@ export function errorText(answer) {
 }
 
 /** The answer's data, or an ApiError; a network failure rejects as fetch does. */
-async function dataOrThrow(method, path, body) {
-  const answer = await send(method, path, body);
+async function dataOrThrow(method, path, body, options) {
+  const answer = await send(method, path, body, options);
   if (!answer.ok) {
     const errors = answer.data && answer.data.errors ? answer.data.errors : { http: answer.statusText };
     throw new ApiError(answer.status, errors);
@@ -75,4 +76,5 @@ async function dataOrThrow(method, path, body) {
 }
 
 export const apiGet = (path) => dataOrThrow("GET", path);
-export const apiPost = (path, body) => dataOrThrow("POST", path, body);
+/** options.headers: more request headers (an Idempotency-Key). */
+export const apiPost = (path, body, options = {}) => dataOrThrow("POST", path, body, options);

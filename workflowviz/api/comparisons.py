@@ -11,6 +11,7 @@ from workflowviz.values import digits
 
 from .auth import api_view, error_response, found_or_404, invalid_response
 from .body import json_fields, json_object
+from .idempotency import idempotent
 
 # The same order N times per pattern, or (with "input") any design's run with the same input.
 REQUIRED = {"sku", "quantity", "customer_email", "count"}
@@ -54,6 +55,7 @@ def _start(request):
 
 
 @api_view(["GET", "POST"])
+@idempotent
 def comparisons(request):
     if request.method == "POST":
         return _start(request)

@@ -14,6 +14,7 @@ from workflowviz.values import is_whole
 
 from .auth import api_view, error_response, invalid_response
 from .body import json_fields, json_object
+from .idempotency import idempotent
 from .orders import order_fields
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
@@ -45,6 +46,7 @@ def _burst_errors(data: dict) -> dict[str, str]:
 
 
 @api_view(["POST"])
+@idempotent
 def orders_burst(request):
     """Place up to MAX_BURST_CHUNK orders in one request; the browser sends a big burst in chunks."""
     data, problem = json_fields(request, BURST_FIELDS, OPTIONAL_BURST_FIELDS)

@@ -175,8 +175,45 @@ DASHBOARD_PATHS = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key (per user, for 24 h) with the same body gets the first "
+    "answer again (status and JSON, with the header 'Idempotent-Replayed: true') and creates nothing new. "
+    "Only 2xx answers are kept; a refused request frees its key.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+IDEMPOTENT_POSTS = ["/api/orders", "/api/orders/burst", "/api/comparisons"]
+
+
+def _idempotent(paths: dict) -> dict:
+    """The POSTs that take an Idempotency-Key: the header and the answers it adds (copies: the path
+    dicts are module constants)."""
+    paths = dict(paths)
+    for path in IDEMPOTENT_POSTS:
+        post = paths[path]["post"]
+        responses = post["responses"]
+        paths[path] = {
+            **paths[path],
+            "post": {
+                **post,
+                "parameters": [*post.get("parameters", []), IDEMPOTENCY_KEY],
+                "responses": {
+                    **responses,
+                    "400": _error(responses["400"]["description"] + " Or a malformed Idempotency-Key."),
+                    "409": _error("A request with this Idempotency-Key is still being processed (or never finished)."),
+                    "422": _error(
+                        responses["422"]["description"] + " Or the Idempotency-Key was used for a different request."
+                    ),
+                },
+            },
+        }
+    return paths
+
+
 def openapi_schema() -> dict:
-    return {
+    schema = {
         "openapi": "3.1.0",
         "info": {"title": "workflowviz API", "version": "1.0.0"},
         "components": {
@@ -353,6 +390,8 @@ def openapi_schema() -> dict:
             **services_paths(),
         },
     }
+    schema["paths"] = _idempotent(schema["paths"])
+    return schema
 
 
 def openapi_view(request):

@@ -8,6 +8,7 @@ from orders.services import DEFAULT_DESIGN, order_place
 
 from .auth import api_view, invalid_response
 from .body import json_fields
+from .idempotency import idempotent
 
 ORDER_FIELDS = {"customer_email", "sku", "quantity", "pattern"}
 OPTIONAL_ORDER_FIELDS = {"region", "workflow", "policy"}
@@ -31,6 +32,7 @@ def products(request):
 
 
 @api_view(["POST"])
+@idempotent
 def orders(request):
     data, problem = json_fields(request, ORDER_FIELDS, OPTIONAL_ORDER_FIELDS)
     if problem:
