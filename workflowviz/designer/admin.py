@@ -34,6 +34,12 @@ class DesignVersionAdmin(admin.ModelAdmin):
     search_fields = ["design__slug"]
     list_select_related = ["design", "created_by"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A new version of a built-in is for a superuser only (as through the API).
+        if db_field.name == "design" and not request.user.is_superuser:
+            kwargs["queryset"] = Design.objects.filter(builtin=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         # A version a run used is history: nothing about it may change.
         # A built-in's version is what every default order runs: only a superuser may touch it.
