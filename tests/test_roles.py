@@ -13,6 +13,7 @@ RUN = "00000000-0000-0000-0000-000000000000"
 ANYONE = {"viewer", "operator", "designer", "admin"}
 OPERATORS = {"operator", "admin"}
 DESIGNERS = {"designer", "admin"}
+ADMIN = {"admin"}  # a new version of a built-in design: a designer copies it instead
 
 # (method, path, roles allowed)
 ENDPOINTS = [
@@ -31,9 +32,10 @@ ENDPOINTS = [
     ("POST", "/api/workflows/validate", ANYONE),
     ("GET", "/api/workflows/order-fulfilment", ANYONE),
     ("GET", "/api/workflows/order-fulfilment/versions", ANYONE),
-    ("POST", "/api/workflows/order-fulfilment/versions", DESIGNERS),
+    ("POST", "/api/workflows/order-fulfilment/versions", ADMIN),
     ("GET", "/api/workflows/order-fulfilment/versions/1", ANYONE),
-    ("PUT", "/api/workflows/order-fulfilment/versions/1", DESIGNERS),
+    ("PUT", "/api/workflows/order-fulfilment/versions/1", ADMIN),
+    ("POST", "/api/workflows/order-fulfilment/copy", DESIGNERS),
     ("GET", "/api/workflows/order-fulfilment/diff", ANYONE),
     ("GET", "/api/workflows/order-fulfilment/mermaid", ANYONE),
     ("GET", "/api/actions", ANYONE),

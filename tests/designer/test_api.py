@@ -19,7 +19,8 @@ def test_list_has_every_builtin_design_with_its_latest_version(api):
 
 def test_get_returns_the_import_format(api):
     answer = api.get("/api/workflows/order-fulfilment").json()
-    assert set(answer) == {"slug", "version", "name", "description", "trigger", "steps"}
+    assert set(answer) == {"slug", "version", "name", "description", "trigger", "steps", "owner", "builtin"}
+    assert (answer["owner"], answer["builtin"]) == (None, True)
     assert [s["id"] for s in answer["steps"]] == [
         "confirm_order",
         "prepare_shipment",

@@ -42,7 +42,8 @@ HOSTILE = {
     "constructor key in a step": (body(steps=[{**STEP, "constructor": {"prototype": 1}}]), 400, "step:a"),
     "constructor as a step id": (body(steps=[{**STEP, "id": "constructor"}]), 422, "step:constructor"),
     "__proto__ as a step id": (body(steps=[{**STEP, "id": "__proto__"}]), 422, "step:__proto__"),
-    "unknown top-level key": (body(owner="mallory"), 400, "owner"),
+    "unknown top-level key": (body(author="mallory"), 400, "author"),
+    "owner not a name": (body(owner=["mallory"]), 400, "owner"),
     "slug with a slash": (body(slug="../etc"), 422, "slug"),
     "slug with a newline": (body(slug="ok\n"), 422, "slug"),
     "script in a step id": (body(steps=[{**STEP, "id": "<script>"}]), 422, "step:<script>"),
@@ -101,7 +102,10 @@ def test_export_then_import_gives_the_same_design(api):
     imported = api.post("/api/workflows", {**exported, "slug": "copy-of-recommendations"})
     assert imported.status_code == 201, imported.content
     again = api.get("/api/workflows/copy-of-recommendations").json()
-    assert {**again, "slug": exported["slug"], "version": exported["version"]} == exported
+    # The file's owner is ignored: an imported design belongs to whoever imported it.
+    assert (again["owner"], again["builtin"]) == ("admin", False)
+    same = {"slug": exported["slug"], "version": exported["version"], "owner": None, "builtin": True}
+    assert {**again, **same} == exported
 
 
 @pytest.mark.parametrize(

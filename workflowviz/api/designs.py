@@ -8,12 +8,15 @@ from workflowviz.designer.preview import design_diff, flow_preview, mermaid
 from workflowviz.designer.schema import DESIGN_SCHEMA, MAX_DESIGN_BYTES, STRUCTURE
 from workflowviz.designer.selectors import action_catalogue, design_list, version_get, version_list, version_summary
 from workflowviz.designer.services import (
+    BuiltinProtected,
     DesignExists,
     DesignInvalid,
     VersionUsed,
+    design_copy,
     design_create,
     design_export,
     design_json,
+    design_owner,
     design_version_create,
     design_version_update,
 )
@@ -23,7 +26,7 @@ from workflowviz.roles import DESIGNER, VIEWER
 from workflowviz.values import digits
 
 from .auth import api_view, error_response
-from .body import json_read
+from .body import json_fields, json_read
 
 
 def _body(request):
@@ -51,9 +54,18 @@ def _version_number(text: str | None):
     return int(text), None
 
 
+def _with_info(version) -> dict:
+    """A version's design JSON with its owner and `version_info`."""
+    return {**design_json(version), **design_owner(version.design), "version_info": version_summary(version)}
+
+
 def _saved(version, status: int = 201) -> JsonResponse:
-    body = design_json(version)
-    return JsonResponse({**body, "version_info": version_summary(version)}, status=status)
+    return JsonResponse(_with_info(version), status=status)
+
+
+def _protected(slug: str, refused: BuiltinProtected) -> JsonResponse:
+    """403: a designer may not change a built-in design; the answer says how to get their own copy."""
+    return error_response(403, {"design": f"{refused} POST /api/workflows/{slug}/copy makes a copy that is yours."})
 
 
 @api_view(["GET", "POST"], write_role=DESIGNER)
@@ -138,6 +150,8 @@ def workflow_versions(request, slug):
         return problem
     try:
         version = design_version_create(slug=slug, design=design, user=request.user, origin=_origin(request))
+    except BuiltinProtected as refused:
+        return _protected(slug, refused)
     except UnknownDesign:
         return error_response(404, {"slug": "No such design; POST /api/workflows creates one."})
     except DesignInvalid as invalid:
@@ -152,12 +166,14 @@ def workflow_version(request, slug, number):
             version = version_get(slug=slug, number=number)
         except UnknownDesign:
             return error_response(404, {"version": "No such design or version."})
-        return JsonResponse({**design_json(version), "version_info": version_summary(version)})
+        return JsonResponse(_with_info(version))
     design, problem = _body(request)
     if problem:
         return problem
     try:
         version = design_version_update(slug=slug, number=number, design=design, user=request.user)
+    except BuiltinProtected as refused:
+        return _protected(slug, refused)
     except UnknownDesign:
         return error_response(404, {"version": "No such design or version."})
     except VersionUsed as used:
@@ -165,6 +181,34 @@ def workflow_version(request, slug, number):
     except DesignInvalid as invalid:
         return problems_response(invalid.problems)
     return _saved(version, status=200)
+
+
+@api_view(["POST"], write_role=DESIGNER)
+def workflow_copy(request, slug):
+    """A new design owned by the caller with the steps of `slug` (its latest version, or `version`); the body
+    may name the copy's `slug` and `name` (by default "<slug>-copy", "<name> (copy)")."""
+    data, problem = json_fields(request, set(), {"slug", "name", "version"})
+    if problem:
+        return problem
+    number = data.get("version")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, int) or not 1 <= number < 10**6):
+        return error_response(400, {"version": "Must be a whole number >= 1."})
+    try:
+        version = design_copy(
+            slug=slug,
+            user=request.user,
+            new_slug=data.get("slug"),
+            name=data.get("name"),
+            version=number,
+            origin=_origin(request),
+        )
+    except UnknownDesign:
+        return error_response(404, {"slug": "No such design or version."})
+    except DesignInvalid as invalid:
+        return problems_response(invalid.problems)
+    except DesignExists as exists:
+        return error_response(409, {"slug": f"A design '{str(exists)[:64]}' exists; choose another slug."})
+    return _saved(version)
 
 
 @api_view(["GET"])

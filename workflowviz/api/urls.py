@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/workflows/<slug:slug>", designs.workflow_detail, name="api-workflow"),
     path("api/workflows/<slug:slug>/versions", designs.workflow_versions, name="api-workflow-versions"),
     path("api/workflows/<slug:slug>/versions/<int:number>", designs.workflow_version, name="api-workflow-version"),
+    path("api/workflows/<slug:slug>/copy", designs.workflow_copy, name="api-workflow-copy"),
     path("api/workflows/<slug:slug>/diff", designs.workflow_diff, name="api-workflow-diff"),
     path("api/workflows/<slug:slug>/mermaid", designs.workflow_mermaid, name="api-workflow-mermaid"),
     path("api/actions", designs.actions, name="api-actions"),

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_datetime
 
 from orders.models import Region
-from orders.selectors import product_list
+from orders.selectors import default_design, product_list
 from orders.services import DEFAULT_DESIGN
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
@@ -20,6 +20,7 @@ def compare_index(request):
         "regions": Region.values,
         "email": request.user.email or "buyer@example.com",
         "default_workflow": DEFAULT_DESIGN,
+        "default_design": default_design(),
         "max_count": MAX_PER_PATTERN,
         "can_operate": has_role(request.user, OPERATOR),
         "comparisons": [{**each, "created": parse_datetime(each["created_at"])} for each in comparison_list(limit=20)],

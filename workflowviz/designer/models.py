@@ -8,6 +8,11 @@ class Design(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=120, help_text="The latest version's name.")
     builtin = models.BooleanField(default=False, help_text="Shipped with workflowviz (kept up to date by code).")
+    # Who created it (a copy belongs to whoever copied); a built-in has none. Only an admin may publish
+    # a new version of a built-in: everyone else copies it.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="designs"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -60,7 +60,10 @@ BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "/
 SAVE_ERRORS = {
     "400": _json("Not JSON we accept (malformed, nested too deep, duplicate keys), or the wrong shape.", PROBLEMS),
     "401": UNAUTHORIZED,
-    "403": _error("Not a staff user, or a session without a CSRF token."),
+    "403": _error(
+        "Not a designer, a session without a CSRF token, or (`design`) a built-in design changed by someone who "
+        "is not an admin: copy it instead (POST /api/workflows/{slug}/copy)."
+    ),
     "413": _error("Body larger than 256 KiB."),
     "422": _json("The design has errors (a cycle, an unknown action, a missing field…): each is named.", PROBLEMS),
 }
@@ -180,6 +183,45 @@ def workflow_paths() -> dict:
                     **SAVE_ERRORS,
                 },
             },
+        },
+        "/api/workflows/{slug}/copy": {
+            "post": {
+                "summary": "Copy a design (how a designer changes a built-in): a new design owned by the caller, "
+                "with the same steps.",
+                "parameters": [SLUG],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "properties": {
+                                    "slug": {
+                                        **DESIGN_SCHEMA["properties"]["slug"],
+                                        "description": "Default: <slug>-copy.",
+                                    },
+                                    "name": {
+                                        **DESIGN_SCHEMA["properties"]["name"],
+                                        "description": "Default: <name> (copy).",
+                                    },
+                                    "version": {
+                                        "type": "integer",
+                                        "minimum": 1,
+                                        "description": "The version copied (default: the latest).",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("The copy, version 1, with its `owner`.", DESIGN),
+                    "404": _error("No such design or version."),
+                    "409": _error("A design with this slug exists."),
+                    **SAVE_ERRORS,
+                },
+            }
         },
         "/api/workflows/{slug}/diff": {
             "get": {

@@ -117,6 +117,16 @@ DESIGN_SCHEMA = {
             "items": {"type": "object"},
         },
         "version": {"type": "integer", "minimum": 1, "description": "Set on export; ignored on import."},
+        "owner": {
+            "type": ["string", "null"],
+            "maxLength": 150,
+            "description": "Set on export: the user who created the design (null for a built-in); ignored on import.",
+        },
+        "builtin": {
+            "type": "boolean",
+            "description": "Set on export: shipped with workflowviz, so only an admin may publish a new version "
+            "(others copy it); ignored on import.",
+        },
         "steps": {"type": "array", "minItems": 1, "maxItems": MAX_STEPS, "items": STEP},
     },
 }
@@ -125,7 +135,9 @@ STRUCTURE = "structure"
 VALUE = "value"
 
 
-def _type_ok(value, expected: str) -> bool:
+def _type_ok(value, expected: str | list) -> bool:
+    if isinstance(expected, list):
+        return any(_type_ok(value, one) for one in expected)
     if expected == "object":
         return isinstance(value, dict)
     if expected == "array":
@@ -163,7 +175,8 @@ def schema_problems(value, schema: dict = DESIGN_SCHEMA, path: str = "") -> list
         return []
     expected = schema.get("type")
     if expected and not _type_ok(value, expected):
-        return [(where, STRUCTURE, f"must be {'an' if expected[0] in 'aeiou' else 'a'} {expected}")]
+        named = " or ".join(expected) if isinstance(expected, list) else expected
+        return [(where, STRUCTURE, f"must be {'an' if named[0] in 'aeiou' else 'a'} {named}")]
     if isinstance(value, dict):
         return _object_problems(value, schema, path)
     if isinstance(value, list):

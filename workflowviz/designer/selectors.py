@@ -11,12 +11,15 @@ from workflowviz.engine.simulation import LATENCY_DISTRIBUTIONS
 from .builtins import ORDER_PLACED
 from .models import Design, DesignVersion
 from .schema import MAX_STEPS
+from .services import design_owner
 
 
 def design_list(*, trigger: str | None = None) -> list[dict]:
     """Every design with its latest version's summary, by slug."""
     latest_pk = DesignVersion.objects.filter(design=OuterRef("pk")).order_by("-number").values("pk")[:1]
-    designs = list(Design.objects.annotate(latest_pk=Subquery(latest_pk), version_count=Count("versions")))
+    designs = list(
+        Design.objects.select_related("owner").annotate(latest_pk=Subquery(latest_pk), version_count=Count("versions"))
+    )
     latest = DesignVersion.objects.in_bulk([design.latest_pk for design in designs if design.latest_pk])
     results = []
     for design in designs:
@@ -32,7 +35,7 @@ def design_list(*, trigger: str | None = None) -> list[dict]:
                 "name": design.name,
                 "description": definition.get("description", ""),
                 "trigger": definition.get("trigger", ORDER_PLACED),
-                "builtin": design.builtin,
+                **design_owner(design),
                 "latest_version": version.number,
                 "versions": design.version_count,
                 "steps": len(definition["steps"]),
@@ -72,7 +75,7 @@ def version_list(*, slug: str) -> list[dict]:
 
 def version_get(*, slug: str, number: int | None = None) -> DesignVersion:
     """One version (the latest when `number` is None). Raises UnknownDesign."""
-    versions = DesignVersion.objects.select_related("design", "created_by").filter(design__slug=slug)
+    versions = DesignVersion.objects.select_related("design__owner", "created_by").filter(design__slug=slug)
     version = (versions.filter(number=number) if number is not None else versions.order_by("-number")).first()
     if version is None:
         raise UnknownDesign(slug if number is None else f"{slug} v{number}")

@@ -37,6 +37,10 @@ class DesignExists(Exception):
     pass
 
 
+class BuiltinProtected(Exception):
+    """Only an admin may publish a version of a built-in design (every default order runs it): others copy it."""
+
+
 class VersionUsed(Exception):
     """A run used this version: it can no longer change; save a new version instead."""
 
@@ -96,9 +100,29 @@ def design_check(design) -> list[Problem]:
 
 def design_export(version: DesignVersion) -> dict:
     """A version as a design file: its JSON and the declared services it uses, so it runs elsewhere too."""
-    design = design_json(version)
+    design = {**design_json(version), **design_owner(version.design)}
     services = carried.services_used(design)
     return {**design, "services": services} if services else design
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _builtin_guard(slug: str, user) -> None:
+    """Raise BuiltinProtected when `slug` is a built-in design and `user` is not an admin (a superuser)."""
+    if user is not None and user.is_superuser:
+        return
+    if Design.objects.filter(slug=slug, builtin=True).exists():
+        raise BuiltinProtected(
+            f"'{slug}' is a built-in design: only an admin can publish a new version of it. "
+            "Copy it and change your copy."
+        )
+
+
+def design_owner(design: Design) -> dict:
+    """Who a design belongs to, as the API shows it: a user name, or None for a built-in."""
+    return {"owner": design.owner.get_username() if design.owner_id else None, "builtin": design.builtin}
 
 
 def _version_add(design: Design, definition: dict, *, user, origin: str) -> DesignVersion:
@@ -108,7 +132,7 @@ def _version_add(design: Design, definition: dict, *, user, origin: str) -> Desi
         number=last + 1,
         definition=definition,
         origin=origin,
-        created_by=user if user is not None and user.is_authenticated else None,
+        created_by=_user_or_none(user),
     )
     Design.objects.filter(pk=design.pk).update(name=definition["name"], updated_at=timezone.now())
     return version
@@ -123,7 +147,7 @@ def design_create(*, design: dict, user=None, origin: str = VersionOrigin.API) -
             if Design.objects.filter(slug=design["slug"]).exists():
                 raise DesignExists(design["slug"])
             carried.declare_missing(design, user=user)
-            stored = Design.objects.create(slug=design["slug"], name=design["name"])
+            stored = Design.objects.create(slug=design["slug"], name=design["name"], owner=_user_or_none(user))
             return _version_add(stored, definition_of(design), user=user, origin=origin)
     except IntegrityError:
         raise DesignExists(design["slug"]) from None
@@ -139,7 +163,8 @@ def _with_slug(slug: str, design) -> dict:
 
 
 def design_version_create(*, slug: str, design: dict, user=None, origin: str = VersionOrigin.API) -> DesignVersion:
-    """Save the design as a new version of `slug`. Raises UnknownDesign or DesignInvalid."""
+    """Save the design as a new version of `slug`. Raises UnknownDesign, BuiltinProtected or DesignInvalid."""
+    _builtin_guard(slug, user)  # first: whatever the body says, a built-in is not theirs to change
     design = _with_slug(slug, design)
     design_check(design)
     with transaction.atomic():
@@ -151,7 +176,8 @@ def design_version_create(*, slug: str, design: dict, user=None, origin: str = V
 
 
 def design_version_update(*, slug: str, number: int, design: dict, user=None) -> DesignVersion:
-    """Change a version in place, which only a version no run used allows. Raises VersionUsed."""
+    """Change a version in place, which only a version no run used allows. Raises VersionUsed or BuiltinProtected."""
+    _builtin_guard(slug, user)
     design = _with_slug(slug, design)
     design_check(design)
     definition = definition_of(design)
@@ -167,6 +193,35 @@ def design_version_update(*, slug: str, number: int, design: dict, user=None) ->
             Design.objects.filter(pk=version.design_id).update(name=definition["name"], updated_at=timezone.now())
         version.refresh_from_db()
     return version
+
+
+def _copy_names(slug: str, name: str) -> tuple[str, str]:
+    """The first free "<slug>-copy", "<slug>-copy-2"…, with the name "<name> (copy)", "<name> (copy 2)"…"""
+    taken = set(Design.objects.filter(slug__startswith=slug[:50]).values_list("slug", flat=True))
+    for n in range(1, len(taken) + 2):
+        suffix, label = ("-copy", " (copy)") if n == 1 else (f"-copy-{n}", f" (copy {n})")
+        candidate = slug[: 64 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate, name[: 120 - len(label)] + label
+    raise DesignExists(slug)  # unreachable: one of len(taken) + 1 candidates is free
+
+
+def design_copy(
+    *,
+    slug: str,
+    user,
+    new_slug: str | None = None,
+    name: str | None = None,
+    version: int | None = None,
+    origin: str = VersionOrigin.API,
+) -> DesignVersion:
+    """A new design, owned by `user`, with the steps of `slug` (its latest version, or `version`): how a
+    designer changes a built-in. Without `new_slug`/`name`, "<slug>-copy" and "<name> (copy)" (or the next
+    free number). Raises UnknownDesign, DesignExists or DesignInvalid."""
+    source = _version_lookup(slug, version)
+    free_slug, free_name = _copy_names(slug, source.definition["name"])
+    copy = {**source.definition, "slug": new_slug or free_slug, "name": name or free_name}
+    return design_create(design=copy, user=user, origin=origin)
 
 
 def _version_lookup(slug: str, number: int | None) -> DesignVersion:

@@ -16,4 +16,5 @@ def designer_index(request):
 @role_required(DESIGNER)
 @ensure_csrf_cookie
 def designer_editor(request, slug: str = ""):
-    return render(request, "designer/editor.html", {"slug": slug})
+    # An admin may publish versions of a built-in design; the editor offers everyone else "Copy" there.
+    return render(request, "designer/editor.html", {"slug": slug, "is_admin": request.user.is_superuser})

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from orders.models import Region
-from orders.selectors import product_list
+from orders.selectors import default_design, product_list
 from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.models import Pattern, Run
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
@@ -16,6 +16,7 @@ def dashboard(request):
         "patterns": [*Pattern.values, "both"],
         "email": request.user.email or "buyer@example.com",
         "default_workflow": DEFAULT_DESIGN,
+        "default_design": default_design(),
         "can_operate": has_role(request.user, OPERATOR),
     }
     return render(request, "web/dashboard.html", context)

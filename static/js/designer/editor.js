@@ -37,6 +37,8 @@ const state = {
   design: designLoad({ slug: "", name: "", trigger: "OrderPlaced", steps: [] }),
   savedSlug: "",
   version: null,
+  builtin: false, // the saved design is a built-in: only an admin publishes its versions
+  admin: false,
   dirty: false,
   selected: null,
   problems: [],
@@ -67,6 +69,7 @@ const about = { actionOf: (key) => state.actions.get(key), colourOf };
 function changed({ structure = true, panel = true } = {}) {
   state.dirty = true;
   $("save-status").textContent = "unsaved changes";
+  drawSaveMode();
   redraw({ panel });
   scheduleValidate();
   if (structure) drawRunPanel();
@@ -140,11 +143,12 @@ function pickProblem(problem) {
 }
 
 // --- changing the design -----------------------------------------------------------------------
-function loadDesign(design, { savedSlug = "", version = null, carried = false } = {}) {
+function loadDesign(design, { savedSlug = "", version = null, carried = false, builtin = false } = {}) {
   state.design = designLoad(design);
   if (!carried) state.design.services = []; // a saved design's services are declared here already
   state.savedSlug = savedSlug;
   state.version = version;
+  state.builtin = Boolean(savedSlug) && builtin;
   state.dirty = false;
   state.selected = null;
   $("design-slug").value = state.design.slug;
@@ -154,6 +158,7 @@ function loadDesign(design, { savedSlug = "", version = null, carried = false } 
   drawTriggerOptions();
   drawCoordinatorOptions();
   $("save-status").textContent = version ? `version ${version}` : "";
+  drawSaveMode();
   canvas.signature = "";
   redraw();
   scheduleValidate();
@@ -475,6 +480,14 @@ async function servicesChanged(name, what) {
 }
 
 // --- saving and versions -----------------------------------------------------------------------
+/** A built-in, as saved (same slug), edited by someone who is not an admin: "Copy" instead of "Save". */
+function drawSaveMode() {
+  const protectedHere = state.builtin && !state.admin && state.design.slug === state.savedSlug;
+  $("save").hidden = protectedHere;
+  $("copy").hidden = !protectedHere;
+  $("builtin-note").hidden = !protectedHere;
+}
+
 async function save() {
   const design = designForSave();
   const saveStatus = $("save-status");
@@ -485,8 +498,13 @@ async function save() {
       : "/api/workflows";
   const answer = await post(path, design);
   if (!answer.ok) {
-    saveStatus.textContent = `not saved: ${answer.status === 409 ? errorText(answer) : "fix the problems below"}`;
+    const told = answer.status === 409 || answer.status === 403;
+    saveStatus.textContent = `not saved: ${told ? errorText(answer) : "fix the problems below"}`;
     saveStatus.className = "error";
+    if (answer.status === 403 && answer.data && answer.data.errors && answer.data.errors.design) {
+      state.builtin = true; // a built-in after all: offer the copy
+      drawSaveMode();
+    }
     if (answer.data && Array.isArray(answer.data.problems)) {
       state.problems = answer.data.problems;
       renderProblems($("problems"), state.problems, pickProblem);
@@ -508,6 +526,30 @@ async function save() {
     await loadCatalogue();
     drawTriggerOptions();
   }
+  drawRunPanel();
+  loadVersions();
+}
+
+/** A design of one's own with the built-in's steps; unsaved changes stay in the editor, on the copy. */
+async function copy() {
+  const saveStatus = $("save-status");
+  saveStatus.textContent = "copying…";
+  saveStatus.className = "muted";
+  const edited = state.dirty ? designForSave() : null;
+  const path = `/api/workflows/${encodeURIComponent(state.savedSlug)}/copy`;
+  const answer = await post(path, state.version ? { version: state.version } : {});
+  if (!answer.ok) {
+    saveStatus.textContent = `not copied: ${errorText(answer)}`;
+    saveStatus.className = "error";
+    return;
+  }
+  const copied = answer.data;
+  const design = edited ? { ...edited, slug: copied.slug, name: copied.name } : copied;
+  loadDesign(design, { savedSlug: copied.slug, version: copied.version, builtin: copied.builtin });
+  state.dirty = Boolean(edited);
+  saveStatus.textContent = `copied as “${copied.slug}”, yours` + (edited ? "; your changes are not saved yet" : "");
+  saveStatus.dataset.copied = copied.slug;
+  history.replaceState(null, "", `/designer/${encodeURIComponent(copied.slug)}/`);
   drawRunPanel();
   loadVersions();
 }
@@ -534,7 +576,8 @@ async function openVersion(number) {
   if (state.dirty && !window.confirm("Discard the unsaved changes?")) return;
   const answer = await get(`/api/workflows/${encodeURIComponent(state.savedSlug)}/versions/${number}`);
   if (answer.ok) {
-    loadDesign(answer.data, { savedSlug: answer.data.slug, version: answer.data.version });
+    const { slug, version, builtin } = answer.data;
+    loadDesign(answer.data, { savedSlug: slug, version, builtin });
     loadVersions();
   }
 }
@@ -559,7 +602,8 @@ async function importText() {
     return;
   }
   const exists = await get(`/api/workflows/${encodeURIComponent(parsed.slug)}`);
-  loadDesign(parsed, { savedSlug: exists.ok ? parsed.slug : "", version: null, carried: true });
+  const builtin = exists.ok && exists.data.builtin;
+  loadDesign(parsed, { savedSlug: exists.ok ? parsed.slug : "", version: null, carried: true, builtin });
   state.dirty = true;
   const carried = state.design.services.map((s) => s.name).filter(Boolean);
   const declaring = carried.length
@@ -651,6 +695,7 @@ function bindToolbar() {
   $("layout").addEventListener("click", () => canvas.layout());
   $("delete-selected").addEventListener("click", deleteSelected);
   $("save").addEventListener("click", save);
+  $("copy").addEventListener("click", copy);
   $("import").addEventListener("click", importText);
   $("export-json").addEventListener("click", exportJson);
   $("import-file").addEventListener("change", async (e) => {
@@ -667,6 +712,7 @@ function bindToolbar() {
 
 async function start() {
   const root = $("designer");
+  state.admin = root.dataset.admin === "true";
   serviceDialog = new ServiceDialog($("service-dialog"), { distributions: [], onChanged: servicesChanged });
   const answer = await loadCatalogue();
   if (!answer.ok) {
@@ -689,7 +735,7 @@ async function start() {
   if (slug) {
     const design = await get(`/api/workflows/${encodeURIComponent(slug)}`);
     if (design.ok) {
-      loadDesign(design.data, { savedSlug: slug, version: design.data.version });
+      loadDesign(design.data, { savedSlug: slug, version: design.data.version, builtin: design.data.builtin });
       loadVersions();
     } else {
       root.prepend(el("p", { class: "error", text: `No design “${slug}”.` }));
