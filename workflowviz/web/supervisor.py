@@ -78,6 +78,11 @@ class WorkerSupervisor:
                 changed.append(f"{name} restarted ({exit_described(code)})")
         return changed
 
+    def fatal(self, name: str) -> bool:
+        """Whether the death of process `name` ends the system: daphne's, Redis's, a given-up reconciler's
+        (a worker given up leaves the others serving; the reconciler waits for Redis like the workers)."""
+        return not name.startswith(SUPERVISED) or name == "reconciler" and name in self.given_up
+
     def give_up(self, name: str, code: int) -> str:
         """Stop restarting `name` (it stays in the group, dead) and say so where the health strip reads it."""
         self.given_up.add(name)

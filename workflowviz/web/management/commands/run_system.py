@@ -58,7 +58,7 @@ class Command(BaseCommand):
             # and a service declared meanwhile gets its worker: messages wait in the outbox and the queues.
             for change in supervisor.tick():
                 self.stderr.write(change)
-            dead = {name: code for name, code in group.dead().items() if not name.startswith("worker-")}
+            dead = {name: code for name, code in group.dead().items() if supervisor.fatal(name)}
             if dead:
                 self.stderr.write(f"Stopping: process(es) exited: {dead}")
                 return
