@@ -34,7 +34,13 @@ def worker_service(name: str) -> str:
 
 
 def exit_described(code: int) -> str:
-    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+    """`exit code 3`, `killed by SIGKILL` (a negative return code is the signal that ended the process)."""
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"killed by signal {-code}"
 
 
 def redis_answers() -> bool:
@@ -65,7 +71,7 @@ class WorkerSupervisor:
         dead = {name: code for name, code in self.group.dead().items() if name.startswith(SUPERVISED)}
         dead = {name: code for name, code in dead.items() if name not in self.given_up}
         if not dead or not redis_answers():
-            return []  # without Redis every worker dies: not theirs to count; they start when it is back
+            return []  # without Redis every worker dies: they start again once it is back (one death each)
         now = time.monotonic()
         changed = []
         for name, code in dead.items():
@@ -81,7 +87,7 @@ class WorkerSupervisor:
     def fatal(self, name: str) -> bool:
         """Whether the death of process `name` ends the system: daphne's, Redis's, a given-up reconciler's
         (a worker given up leaves the others serving; the reconciler waits for Redis like the workers)."""
-        return not name.startswith(SUPERVISED) or name == "reconciler" and name in self.given_up
+        return not name.startswith(SUPERVISED) or (name == "reconciler" and name in self.given_up)
 
     def give_up(self, name: str, code: int) -> str:
         """Stop restarting `name` (it stays in the group, dead) and say so where the health strip reads it."""
