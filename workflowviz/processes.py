@@ -65,6 +65,7 @@ def redis_start(port: int, workdir: Path) -> subprocess.Popen:
             "warning",
         ],
         stdout=subprocess.DEVNULL,
+        start_new_session=True,  # as every child: a terminal's Ctrl-C reaches only the supervisor
     )
     wait_for_port("127.0.0.1", port, process=process, what="redis-server")
     return process
@@ -115,8 +116,26 @@ def system_argvs(
     return argvs
 
 
+def stop_signals_handle(on_stop) -> None:
+    """Call `on_stop` on SIGINT or SIGTERM (and SIGHUP, unless it comes ignored, as under nohup).
+
+    Installed whatever the signals' dispositions were: a shell starting `make run &` hands them down
+    ignored. A caught signal is reset to its default in every child at exec (an ignored one would be
+    inherited), so install this before starting any child: daphne, the workers and the reconciler
+    then start with the default dispositions and their own handlers."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: on_stop())
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        # Our children have no terminal (their own sessions): a closed terminal must stop them through us.
+        signal.signal(signal.SIGHUP, lambda *_: on_stop())
+
+
 class ProcessGroup:
-    """Child processes that are started together and stopped together."""
+    """Child processes that are started together and stopped together.
+
+    Each child runs in a session of its own, so that a terminal's Ctrl-C (sent to the foreground process
+    group) reaches only the process that started them, which stops them in order; a worker must never
+    die of the Ctrl-C on its own and be taken for a crash to restart."""
 
     def __init__(self, env: dict[str, str] | None = None):
         self.env = {**os.environ, **(env or {})}
@@ -124,18 +143,21 @@ class ProcessGroup:
         self.argvs: dict[str, tuple[list[str], dict]] = {}
 
     def start(self, name: str, argv: list[str], **kwargs) -> subprocess.Popen:
-        process = subprocess.Popen(argv, cwd=BASE_DIR, env=self.env, **kwargs)
+        process = subprocess.Popen(argv, cwd=BASE_DIR, env=self.env, start_new_session=True, **kwargs)
         self.processes[name] = process
         self.argvs[name] = (argv, kwargs)
         return process
+
+    def restart(self, name: str) -> subprocess.Popen:
+        argv, kwargs = self.argvs[name]
+        return self.start(name, argv, **kwargs)
 
     def restart_dead(self, prefixes=("worker-", "reconciler")) -> list[str]:
         """Start again the processes (workers, reconciler by default) that have exited; their names."""
         restarted = []
         for name in self.dead():
             if name.startswith(prefixes) and name in self.argvs:
-                argv, kwargs = self.argvs[name]
-                self.start(name, argv, **kwargs)
+                self.restart(name)
                 restarted.append(name)
         return restarted
 
@@ -146,26 +168,27 @@ class ProcessGroup:
         """Stop one process (SIGTERM, then SIGKILL) and forget it."""
         process = self.processes.pop(name)
         self.argvs.pop(name, None)
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop([process], timeout)
 
     def kill(self, name: str, sig=signal.SIGKILL) -> None:
         self.processes[name].send_signal(sig)
         self.processes[name].wait(10)
 
     def stop(self, timeout: float = 10) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in self.processes.values():
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """SIGTERM to every process, SIGKILL to those still there after `timeout` seconds; Redis last, so
+        that the workers finish their jobs (RQ's warm shutdown) against a Redis that still answers."""
+        _stop([p for name, p in self.processes.items() if name != "redis"], timeout)
+        _stop([p for name, p in self.processes.items() if name == "redis"], timeout)
+
+
+def _stop(processes: list[subprocess.Popen], timeout: float) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -56,9 +56,11 @@ export class HealthStrip {
       card.queued.textContent = String(service.queued);
       card.started.textContent = String(service.started);
       card.failed.textContent = String(service.failed);
-      card.workers.textContent = String(service.workers);
+      // A worker that kept dying is given up by its supervisor (its RQ registration may outlive it).
+      card.workers.textContent = service.given_up ? "given up" : String(service.workers);
+      card.workers.title = service.given_up || "";
       if (service.links) this._showLinks(card, service.links);
-      card.health = service.workers === 0 ? "down" : service.failed > 0 ? "warn" : "ok";
+      card.health = service.workers === 0 || service.given_up ? "down" : service.failed > 0 ? "warn" : "ok";
       this._showFaults(service.service, card);
     }
     this.container.dataset.state = "ok";

@@ -6,6 +6,7 @@ import time
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS
 from tests.browser.test_timeline import log_in_through_the_form
 from tests.conftest import runs_wait_final, wait_until
+from workflowviz.engine.queues import worker_given_up_set
 
 pytestmark = BROWSER_TEST
 LOGISTICS = '.health-card[data-service="logistics"]'
@@ -104,6 +105,19 @@ def test_deliver_twice_from_the_card_shows_its_count_and_errors_next_to_the_cont
     page.click(f"{card} .fault-twice-send")
     page.wait_for_function(f"document.querySelector('{card} .fault-error').textContent.includes('csrf')")
     assert page.get_attribute(card, "data-deliver-twice") == "5"
+
+
+def test_a_worker_its_supervisor_gave_up_shows_its_card_down_with_the_reason(web_url, demo, admin_user, page):
+    # What run_system writes when a worker died too often (tests/system/test_run_system_signals.py drives that).
+    reason = "worker-rewards-0 died 5 times within 60 s (last: killed by SIGKILL); no longer restarted"
+    worker_given_up_set(service="rewards", reason=reason)
+    log_in_through_the_form(page, web_url)
+    card = '.health-card[data-service="rewards"]'
+
+    page.wait_for_selector(f"{card}.down dd[title]")
+    assert page.get_attribute(f"{card} dd[title]", "title") == reason
+    assert "given up" in page.inner_text(card)
+    assert "given up" not in page.inner_text('.health-card[data-service="sellers"]')  # the others are not
 
 
 def test_the_order_form_sends_the_picked_workflow_and_the_policy_for_every_step(web_url, demo, admin_user, page):

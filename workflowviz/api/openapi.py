@@ -101,7 +101,10 @@ DASHBOARD_PATHS = {
     "/api/services": {
         "post": DECLARE_SERVICE,
         "get": {
-            "summary": "Each service queue: jobs queued, in flight (started), failed, scheduled, and its workers.",
+            "summary": (
+                "Each service queue: jobs queued, in flight (started), failed, scheduled, its workers, and "
+                "given_up: why its worker is no longer restarted (it kept dying), or null."
+            ),
             "responses": {
                 "200": _ok("Health per service.", {"type": "object", "properties": {"services": {"type": "array"}}}),
                 "401": UNAUTHORIZED,

@@ -14,6 +14,8 @@ from rq.worker_registration import WORKERS_BY_QUEUE_KEY
 from .registry import service_names
 
 JOB_TIMEOUT = 60
+# Service → why its worker is no longer started again (written by the supervisor that gave it up).
+GIVEN_UP_KEY = "workflowviz:workers-given-up"
 _state: dict = {"connection": None, "url": None, "queues": {}}
 
 
@@ -34,8 +36,17 @@ def service_queue(name: str) -> Queue:
     return queue
 
 
+def worker_given_up_set(*, service: str, reason: str) -> None:
+    redis_connection().hset(GIVEN_UP_KEY, service, reason)
+
+
+def worker_given_up_clear(*, service: str) -> None:
+    redis_connection().hdel(GIVEN_UP_KEY, service)
+
+
 def queues_health(names: list[str] | None = None) -> list[dict]:
-    """Per service queue: jobs waiting, in flight (RQ's started registry), failed, scheduled, workers.
+    """Per service queue: jobs waiting, in flight (RQ's started registry), failed, scheduled, workers, and
+    why its worker was given up (None while it is not).
 
     One Redis round trip, and no registry clean-up: reading must not change what it reads.
     Raises redis.exceptions.RedisError when Redis does not answer.
@@ -50,10 +61,11 @@ def queues_health(names: list[str] | None = None) -> list[dict]:
             pipe.zcard(FailedJobRegistry(queue=queue).key)
             pipe.zcard(ScheduledJobRegistry(queue=queue).key)
             pipe.scard(WORKERS_BY_QUEUE_KEY % queue.name)
+            pipe.hget(GIVEN_UP_KEY, queue.name)
         counts = pipe.execute()
     health = []
     for index, queue in enumerate(queues):
-        queued, started, failed, scheduled, workers = counts[index * 5 : index * 5 + 5]
+        queued, started, failed, scheduled, workers, given_up = counts[index * 6 : index * 6 + 6]
         health.append(
             {
                 "service": queue.name,
@@ -62,6 +74,7 @@ def queues_health(names: list[str] | None = None) -> list[dict]:
                 "failed": failed,
                 "scheduled": scheduled,
                 "workers": workers,
+                "given_up": given_up.decode() if given_up else None,
             }
         )
     return health

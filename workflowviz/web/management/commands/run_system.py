@@ -1,11 +1,17 @@
 import os
-import signal
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from workflowviz.processes import ProcessGroup, port_answers, redis_start, redis_url_port, system_argvs
+from workflowviz.processes import (
+    ProcessGroup,
+    port_answers,
+    redis_start,
+    redis_url_port,
+    stop_signals_handle,
+    system_argvs,
+)
 from workflowviz.web.supervisor import WorkerSupervisor
 
 
@@ -21,7 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--workers-per-queue", type=int, default=int(os.environ.get("WORKERS_PER_QUEUE", "1")))
 
     def handle(self, *args, port, host, workers_per_queue, **options):
+        stopping = []
+        # Before the first child: each must start with the signals' default dispositions (see there).
+        stop_signals_handle(lambda: stopping.append(True))
         group = ProcessGroup()
+        try:
+            self.run(group, port=port, host=host, workers_per_queue=workers_per_queue, stopping=stopping)
+        finally:  # whatever ended it (a signal, a child that exited, an error): no child outlives us
+            self.stdout.write("Stopping workflowviz…")
+            group.stop()
+            self.stdout.write("Stopped.")
+
+    def run(self, group: ProcessGroup, *, port, host, workers_per_queue, stopping: list) -> None:
         redis_host, redis_port = redis_url_port(settings.REDIS_URL)
         if not port_answers(redis_host, redis_port):
             if "REDIS_URL" in os.environ:
@@ -36,20 +53,13 @@ class Command(BaseCommand):
             f"workflowviz is starting on http://{host}:{port}/ "
             f"({workers_per_queue} worker(s) per queue, Redis {settings.REDIS_URL}). Ctrl-C stops everything."
         )
-        stopping = []
-        # Both, whether started in the foreground or in the background (where SIGINT may come ignored).
-        signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
-        signal.signal(signal.SIGINT, lambda *a: stopping.append(True))
         while not stopping:
-            # Workers and the reconciler that die (killed, Redis lost) are started again, and a service
-            # declared meanwhile gets its worker: messages wait in the outbox and the queues meanwhile.
+            # Workers and the reconciler that die (killed, Redis lost) are started again (up to a bound),
+            # and a service declared meanwhile gets its worker: messages wait in the outbox and the queues.
             for change in supervisor.tick():
                 self.stderr.write(change)
-            dead = {name: code for name, code in group.dead().items() if not name.startswith("worker-")}
+            dead = {name: code for name, code in group.dead().items() if supervisor.fatal(name)}
             if dead:
                 self.stderr.write(f"Stopping: process(es) exited: {dead}")
-                break
+                return
             time.sleep(0.5)
-        self.stdout.write("Stopping workflowviz…")
-        group.stop()
-        self.stdout.write("Stopped.")

@@ -1,9 +1,8 @@
-import signal
 import time
 
 from django.core.management.base import BaseCommand
 
-from workflowviz.processes import ProcessGroup
+from workflowviz.processes import ProcessGroup, stop_signals_handle
 from workflowviz.web.supervisor import WorkerSupervisor
 
 
@@ -18,13 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--workers-per-queue", type=int, default=1)
 
     def handle(self, *args, declared=False, workers_per_queue=1, **options):
+        stopping = []
+        stop_signals_handle(lambda: stopping.append(True))  # before the first worker starts
         group = ProcessGroup()
         supervisor = WorkerSupervisor(group, declared_only=declared, workers_per_queue=workers_per_queue)
-        stopping = []
-        signal.signal(signal.SIGTERM, lambda *a: stopping.append(True))
-        signal.signal(signal.SIGINT, lambda *a: stopping.append(True))
-        while not stopping:
-            for change in supervisor.tick():
-                self.stderr.write(change)
-            time.sleep(0.3)
-        group.stop()
+        try:
+            while not stopping:
+                for change in supervisor.tick():
+                    self.stderr.write(change)
+                time.sleep(0.3)
+        finally:
+            group.stop()
