@@ -256,6 +256,13 @@ def test_a_body_that_is_not_a_json_object_answers_400(body, api, catalogue):
     assert not Order.objects.exists()
 
 
+@pytest.mark.parametrize("content_type", ["", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_body_not_sent_as_json_answers_415(content_type, api, catalogue):
+    response = api.client.post("/api/orders", json.dumps(VALID_ORDER), content_type=content_type, headers=api.headers)
+    assert list(errors_of(response, 415)) == ["content_type"]
+    assert not Order.objects.exists()
+
+
 @pytest.mark.parametrize("size", [16 * 1024 + 1, 3 * 1024 * 1024], ids=["just-over", "megabytes"])
 def test_an_oversize_body_answers_413(size, api, catalogue):
     body = json.dumps({**VALID_ORDER, "customer_email": "a" * size + "@example.com"})
