@@ -27,10 +27,12 @@ if PRODUCTION:
     SECRET_KEY = _required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
 else:
-    DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+    # Off unless asked for (DJANGO_DEBUG=1): Django's debug pages show settings, paths and every URL.
+    DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
     # Development key only; never used when DJANGO_ENV=production.
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
     ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+CSRF_FAILURE_VIEW = "workflowviz.errors.csrf_failure"  # JSON under /api/, a page of the site otherwise
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 # The coded services, one app each; each registers itself (label, colour, actions) in its AppConfig.
@@ -188,8 +190,16 @@ RECONCILE_INTERVAL = float(os.environ.get("RECONCILE_INTERVAL", "1"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"traceback_only_for_5xx": {"()": "workflowviz.logs.TracebackOnlyFor5xx"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["traceback_only_for_5xx"]},
+    },
     "loggers": {
         "workflowviz": {"handlers": ["console"], "level": os.environ.get("WORKFLOWVIZ_LOG_LEVEL", "INFO")},
+        # Django's defaults print these only in DEBUG (a 500 would go unseen otherwise) and give an
+        # expected refusal (403, a spoofed Host, a body too large) a whole traceback: one line is enough.
+        "django.request": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
     },
 }

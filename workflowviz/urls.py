@@ -11,3 +11,9 @@ urlpatterns = [
     path("", include("workflowviz.compare.urls")),
     path("", include("workflowviz.web.urls")),
 ]
+
+# Error answers: JSON under /api/, a page of the site otherwise (DEBUG shows Django's own instead).
+handler400 = "workflowviz.errors.bad_request"
+handler403 = "workflowviz.errors.permission_denied"
+handler404 = "workflowviz.errors.page_not_found"
+handler500 = "workflowviz.errors.server_error"

@@ -131,6 +131,16 @@ def test_session_post_with_csrf_token_places_the_order(session_client, catalogue
     assert Order.objects.filter(pk=response.json()["order_id"]).exists()
 
 
+@pytest.mark.parametrize("idempotency_key", [None, "form-1"], ids=["plain", "with an Idempotency-Key"])
+def test_a_session_form_post_with_its_csrf_token_answers_415(idempotency_key, session_client, catalogue):
+    # The CSRF check parses a form body for its token; a multipart body is then no longer readable as bytes.
+    form = {"csrfmiddlewaretoken": csrf_token(session_client), **VALID_ORDER}
+    headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+    response = session_client.post("/api/orders", form, headers=headers)  # multipart, as a browser's form
+    assert list(errors_of(response, 415)) == ["content_type"]
+    assert not Order.objects.exists()
+
+
 def test_session_reads_need_no_csrf_token(session_client, catalogue):
     assert session_client.get("/api/products").status_code == 200
     assert session_client.get("/api/runs").status_code == 200
@@ -253,6 +263,13 @@ def test_an_unknown_field_answers_400_naming_it(api, catalogue):
 )
 def test_a_body_that_is_not_a_json_object_answers_400(body, api, catalogue):
     assert list(errors_of(api.post("/api/orders", body, raw=True), 400)) == ["body"]
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_body_not_sent_as_json_answers_415(content_type, api, catalogue):
+    response = api.client.post("/api/orders", json.dumps(VALID_ORDER), content_type=content_type, headers=api.headers)
+    assert list(errors_of(response, 415)) == ["content_type"]
     assert not Order.objects.exists()
 
 

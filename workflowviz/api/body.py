@@ -1,4 +1,5 @@
-"""The one reader of JSON request bodies: bounded size and nesting, JSON only, an object at the top.
+"""The one reader of JSON request bodies: bounded size and nesting, JSON only (by its Content-Type too),
+an object at the top.
 
 `strict` also refuses duplicate keys and NaN/Infinity (designs and service declarations, which are
 stored and exported as they came).
@@ -90,14 +91,29 @@ def json_parse(raw: bytes | str, *, limit: int, strict: bool = True, depth: int 
         raise BadJson(f"malformed JSON: {str(error)[:200]}") from None
 
 
+def _declares_json(request) -> bool:
+    """application/json, or a structured `+json` type (the charset parameter is ignored: JSON is UTF-8)."""
+    content_type = request.content_type or ""  # lower-cased by Django, parameters split off
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 def json_read(request, *, limit: int = MAX_BODY_BYTES, strict: bool = False) -> tuple[object, JsonResponse | None]:
-    """(the body's JSON, None) or (None, an error response): 413 too large, 400 not JSON we accept."""
+    """(the body's JSON, None) or (None, an error response): 413 too large, 415 not sent as JSON,
+    400 not JSON we accept."""
     too_large = error_response(413, {"body": f"At most {limit} bytes."})
-    # Refuse by the declared length before reading: over DATA_UPLOAD_MAX_MEMORY_SIZE, reading the body
-    # raises RequestDataTooBig, which Django answers with a bare 400 page.
+    # Refuse by the declared length before reading: nothing is read, and over DATA_UPLOAD_MAX_MEMORY_SIZE
+    # reading would raise RequestDataTooBig (workflowviz.errors would answer a 413 without our limit).
     declared = request.META.get("CONTENT_LENGTH") or ""
     if digits(declared, max_digits=20) and int(declared) > limit:
         return None, too_large
+    # A form post or text/plain is refused by its type, so a client learns to send the header rather
+    # than have its form encoding read as (malformed) JSON. Checked before reading: a multipart body
+    # already parsed (for a CSRF token) cannot be read again as raw bytes.
+    not_json = error_response(415, {"content_type": "Send the body as JSON, with Content-Type: application/json."})
+    if request.content_type and not _declares_json(request):
+        return None, not_json
     try:
         raw = request.body
     except RequestDataTooBig:
@@ -106,6 +122,8 @@ def json_read(request, *, limit: int = MAX_BODY_BYTES, strict: bool = False) -> 
         return None, too_large
     if not raw.strip():
         return None, error_response(400, {"body": "Empty: send a JSON object."})
+    if not request.content_type:  # a body, but no type at all
+        return None, not_json
     try:
         return json_parse(raw, limit=limit, strict=strict), None
     except BadJson as error:

@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, RawPostDataException
 from django.utils import timezone
 
 from .auth import error_response
@@ -131,8 +131,9 @@ def idempotent(view):
             return error_response(400, {HEADER: problem})
         try:
             body = request.body
-        except RequestDataTooBig:
-            return view(request, *args, **kwargs)  # the body reader refuses it; nothing is created
+        except (RequestDataTooBig, RawPostDataException):
+            # Too large, or a form the CSRF check already parsed: the body reader refuses it (413, 415).
+            return view(request, *args, **kwargs)
         digest = request_digest(method=request.method, path=request.path, body=body)
         claimed = idempotency_key_claim(user=request.user, key=key, digest=digest)
         if claimed.claim is Claim.REPLAY:

@@ -120,3 +120,11 @@ class RunConsumer(TimelineConsumer):
         if not await _run_exists(run_id):
             return None
         return run_group(run_id)
+
+
+class NoSuchPathConsumer(AsyncWebsocketConsumer):
+    """Any path but the two above: closed before accepting, which daphne answers with a 403 (and one
+    WSREJECT line in its log), signed in or not."""
+
+    async def connect(self):
+        await self.close()
