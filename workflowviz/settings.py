@@ -193,3 +193,9 @@ LOGGING = {
         "workflowviz": {"handlers": ["console"], "level": os.environ.get("WORKFLOWVIZ_LOG_LEVEL", "INFO")},
     },
 }
+
+# Login throttling (workflowviz/signin/throttle.py): after this many failed password sign-ins for one
+# account, or from one address, within the window, further attempts are refused until the oldest age out.
+LOGIN_FAILURES_PER_USER = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURES_PER_USER", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURE_WINDOW_SECONDS", "900"))
