@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response: no inline script, no eval (README "Roles and security").
+    "workflowviz.web.csp.ContentSecurityPolicyMiddleware",
     # Serves /static/ under daphne too (our files and the npm ones, found through STATICFILES_DIRS).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
