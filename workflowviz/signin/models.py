@@ -27,6 +27,7 @@ class FailedSignIn(models.Model):
     at = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = "failed sign-in"
         indexes = [
             models.Index(fields=["username", "at"], name="failed_signin_user_at"),
             models.Index(fields=["address", "at"], name="failed_signin_address_at"),
