@@ -56,8 +56,11 @@ def test_every_page_works_with_no_csp_violation(web_url, demo, admin_user, page)
     def violations() -> list[str]:
         return page.evaluate("window.__cspViolations")
 
-    login = page.goto(f"{web_url}/login/")
-    assert "script-src 'self'" in login.headers["content-security-policy"]
+    for path in ("/admin/login/", "/login/"):
+        login = page.goto(web_url + path)
+        assert "script-src 'self'" in login.headers["content-security-policy"]
+        page.wait_for_selector("#id_password")
+        seen[path] = violations()
     log_in_through_the_form(page, web_url)  # the dashboard, live over its websocket
     page.check("#order-form input[name=pattern][value=orchestration]")
     page.click("#order-form button[type=submit]")
@@ -78,5 +81,5 @@ def test_every_page_works_with_no_csp_violation(web_url, demo, admin_user, page)
 
     assert {path: found for path, found in seen.items() if found} == {}
     assert [text for text in page.console if "Content Security Policy" in text] == []
-    assert len(seen) == len(PAGES) + 2
+    assert len(seen) == len(PAGES) + 4
     assert [error for error in page.errors if error != DJANGO_RQ_STALE_SCRIPT] == []
