@@ -41,3 +41,16 @@ def test_the_right_password_forgives_the_account_but_the_address_keeps_counting(
     sign_in_succeeded(username="Ann")
     assert "from this address" in sign_in_refusal(username="ann", address=ADDRESS).reason
     assert sign_in_refusal(username="ann", address="198.51.100.1") is None
+
+
+def test_an_address_locked_out_may_not_enter_login_codes_either(db, admin_user, client):
+    client.force_login(admin_user)  # signed in before the lock: the session itself is not refused
+    fail(20, address="127.0.0.1")
+    response = client.post(
+        "/api/logins/7f1c1c62-6b9e-4f57-a3a4-9a1b0c2d3e4f/code", {"code": "123456"}, "application/json"
+    )
+
+    assert response.status_code == 429
+    assert response.json()["errors"]["authorization"].startswith("Too many failed sign-ins from this address")
+    assert 1 <= int(response["Retry-After"]) <= 900
+    assert client.get("/api/products").status_code == 200

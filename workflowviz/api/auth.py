@@ -42,14 +42,19 @@ def _csrf_failure(request):
     return check.process_view(request, None, (), {})
 
 
+def throttled_response(refusal) -> JsonResponse:
+    """429 with the reason and Retry-After: the address (or account) made too many failed sign-ins."""
+    response = error_response(429, {"authorization": refusal.reason})
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def _bearer_user(request, raw_token: str):
     """(the token's user, None) or (None, 401 for an unknown token, 429 while the address is throttled)."""
     address = client_address(request)
     refusal = sign_in_refusal(address=address)
     if refusal:
-        response = error_response(429, {"authorization": refusal.reason})
-        response["Retry-After"] = str(refusal.retry_after)
-        return None, response
+        return None, throttled_response(refusal)
     user = token_user(raw_token)
     if user is None:
         # An unknown token is a failed sign-in from this address: guessing tokens is throttled too.
