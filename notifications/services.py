@@ -22,8 +22,9 @@ def email_send(*, kind: str, order_id: int, to: str, subject: str, body: str) ->
     return email
 
 
-def _deliver(email: Email) -> None:
-    send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+def _deliver(email: Email, *, subject: str = "", body: str = "") -> None:
+    """Send the email as recorded, or with the `subject` and `body` given (which the record does not keep)."""
+    send_mail(subject or email.subject, body or email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
     Email.objects.filter(pk=email.pk).update(sent_at=timezone.now())
 
 
@@ -93,6 +94,8 @@ def recommendations_send(
 # --- One-time sign-in codes ----------------------------------------------------------------------
 LOGIN_CODE_DIGITS = 6
 LOGIN_CODE_TTL = timedelta(minutes=5)
+# What the Email record says in place of the code: only the code's keyed digest is kept (LoginCode).
+LOGIN_CODE_NOT_KEPT = "The code itself is not kept here: it is in the email that was sent."
 
 
 class LoginCodeNotEntered(Exception):
@@ -127,16 +130,27 @@ def login_code_send(*, login_id: str, email: str) -> LoginCode:
         code_digest=_code_digest(login_id, code),
         expires_at=timezone.now() + LOGIN_CODE_TTL,
     )
+    minutes = int(LOGIN_CODE_TTL.total_seconds() // 60)
+    # The record says what was sent, not the code: only the message that leaves (the mailbox) holds it.
     sent = Email.objects.create(
         kind=EmailKind.LOGIN_CODE,
         order_id=None,
         to=email,
-        subject=f"Your sign-in code: {code}",
-        body=f"Enter {code} to sign in. It is valid for {int(LOGIN_CODE_TTL.total_seconds() // 60)} minutes.\n"
+        subject="Your sign-in code",
+        body=f"A {LOGIN_CODE_DIGITS}-digit sign-in code, valid for {minutes} minutes. {LOGIN_CODE_NOT_KEPT}",
+    )
+    subject, body = login_code_message(code, minutes)
+    transaction.on_commit(lambda: _deliver(sent, subject=subject, body=body))
+    return login_code
+
+
+def login_code_message(code: str, minutes: int) -> tuple[str, str]:
+    """The subject and body of the email that carries the code."""
+    return (
+        f"Your sign-in code: {code}",
+        f"Enter {code} to sign in. It is valid for {minutes} minutes.\n"
         "If you did not ask to sign in, ignore this email.",
     )
-    transaction.on_commit(lambda: _deliver(sent))
-    return login_code
 
 
 def _code_entered(login_code: LoginCode, code: str) -> None:

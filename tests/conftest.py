@@ -1,5 +1,7 @@
 import json
+import re
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -95,6 +97,18 @@ def workers_suspended_wait(service: str, *, timeout: float = 10) -> None:
         raise AssertionError(f"{error}; their states: {states}") from None
     finally:
         client.close()
+
+
+def mailbox_code(to: str) -> str | None:
+    """The newest sign-in code emailed to `to`, read from the mailbox (the email backend's files): the
+    Email records keep no code."""
+    codes = []
+    for path in sorted(Path(settings.EMAIL_FILE_PATH).glob("*.log")):
+        text = path.read_text(errors="replace")
+        for message in text.split("-" * 79):
+            if f"To: {to}" in message:
+                codes += re.findall(r"^Subject: Your sign-in code: (\d{6})$", message, re.MULTILINE)
+    return codes[-1] if codes else None
 
 
 # The real processes, once a test asked for them (the tests' Redis is their own: no other worker consumes it).

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response: no inline script, no eval (README "Roles and security").
+    "workflowviz.web.csp.ContentSecurityPolicyMiddleware",
     # Serves /static/ under daphne too (our files and the npm ones, found through STATICFILES_DIRS).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,3 +205,9 @@ LOGGING = {
         "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Login throttling (workflowviz/signin/throttle.py): after this many failed password sign-ins for one
+# account, or from one address, within the window, further attempts are refused until the oldest age out.
+LOGIN_FAILURES_PER_USER = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURES_PER_USER", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("WORKFLOWVIZ_LOGIN_FAILURE_WINDOW_SECONDS", "900"))

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workflowviz.signin.forms import ThrottledAdminAuthenticationForm
+
+# The admin's login (and django-rq's pages, which send staff to it) counts failures like /login/.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("django-rq/", include("django_rq.urls")),

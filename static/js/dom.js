@@ -9,6 +9,8 @@ export function el(tag, attrs = {}, ...children) {
     else if (name === "text") node.textContent = String(value);
     else if (name === "dataset") Object.assign(node.dataset, value);
     else if (name === "value") node.value = String(value);
+    // Through the CSSOM: a style attribute set as markup would be refused by the page's CSP (style-src 'self').
+    else if (name === "style") node.style.cssText = String(value);
     else if (name === "checked" || name === "selected" || name === "disabled") node[name] = Boolean(value);
     else if (name === "href") node.setAttribute("href", safeHref(value));
     else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);

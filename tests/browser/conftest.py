@@ -50,8 +50,11 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no cookies); JavaScript errors on the page fail the test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    """A fresh browser context (no cookies); JavaScript errors on the page fail the test.
+
+    It bypasses the pages' Content-Security-Policy: Playwright's wait_for_function polls its predicate with
+    eval in the page, which the policy refuses (no 'unsafe-eval'). test_csp.py checks the pages under it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -1,11 +1,18 @@
 """Notifications on its own: each email is recorded once and sent once, after its transaction commits."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import transaction
 
-from notifications.models import Email, EmailKind
-from notifications.services import order_confirmation_send, shipped_email_send
+from notifications.models import Email, EmailKind, LoginCode
+from notifications.services import (
+    login_code_send,
+    login_code_verify,
+    order_confirmation_send,
+    shipped_email_send,
+)
 
 CONFIRMATION = {
     "order_id": 42,
@@ -82,3 +89,18 @@ def test_the_shipped_email_carries_the_tracking_number(db, outbox, django_captur
     assert [message.subject for message in outbox] == ["Your order #42 is confirmed", "Your order #42 is on its way"]
     assert "Polar Express" in outbox[1].body and "WV-N-ABC" in outbox[1].body
     assert Email.objects.filter(order_id=42).count() == 2
+
+
+def test_the_sign_in_code_leaves_by_email_but_the_record_keeps_no_code(db, outbox, django_capture_on_commit_callbacks):
+    login_id = "5b0e7c1e-8c5a-4c55-9a53-3c2f3f0f0a11"
+    with django_capture_on_commit_callbacks(execute=True):
+        login_code_send(login_id=login_id, email="ann@example.com")
+
+    [sent] = outbox
+    code = re.fullmatch(r"Your sign-in code: (\d{6})", sent.subject).group(1)
+    assert code in sent.body and sent.to == ["ann@example.com"]
+    record = Email.objects.get(kind=EmailKind.LOGIN_CODE)
+    assert record.sent_at is not None
+    assert not re.search(r"\d{6}", record.subject + record.body), (record.subject, record.body)
+    assert code not in str(list(LoginCode.objects.values()))  # the code's keyed digest only
+    assert login_code_verify(login_id=login_id, entered_code=code).verified_at is not None

@@ -9,6 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from workflowviz.roles import OPERATOR, VIEWER, has_role
+from workflowviz.signin.throttle import client_address, sign_in_failed, sign_in_refusal
 
 from .tokens import token_user
 
@@ -41,6 +42,27 @@ def _csrf_failure(request):
     return check.process_view(request, None, (), {})
 
 
+def throttled_response(refusal) -> JsonResponse:
+    """429 with the reason and Retry-After: the address (or account) made too many failed sign-ins."""
+    response = error_response(429, {"authorization": refusal.reason})
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _bearer_user(request, raw_token: str):
+    """(the token's user, None) or (None, 401 for an unknown token, 429 while the address is throttled)."""
+    address = client_address(request)
+    refusal = sign_in_refusal(address=address)
+    if refusal:
+        return None, throttled_response(refusal)
+    user = token_user(raw_token)
+    if user is None:
+        # An unknown token is a failed sign-in from this address: guessing tokens is throttled too.
+        sign_in_failed(address=address)
+        return None, error_response(401, {"authorization": "Unknown or revoked token."})
+    return user, None
+
+
 def api_view(methods: list[str], *, read_role: str = VIEWER, write_role: str = OPERATOR):
     """Authenticate the caller, check the role (`read_role` for GET, `write_role` for writes) and
     allow only `methods`; every error is JSON."""
@@ -51,9 +73,9 @@ def api_view(methods: list[str], *, read_role: str = VIEWER, write_role: str = O
         def wrapper(request, *args, **kwargs):
             header = request.headers.get("Authorization", "")
             if header.startswith("Bearer "):
-                user = token_user(header[len("Bearer ") :].strip())
-                if user is None:
-                    return error_response(401, {"authorization": "Unknown or revoked token."})
+                user, problem = _bearer_user(request, header[len("Bearer ") :].strip())
+                if problem:
+                    return problem
                 request.user = user
             elif request.user.is_authenticated:
                 if request.method not in ("GET", "HEAD", "OPTIONS") and _csrf_failure(request):

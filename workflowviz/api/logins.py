@@ -6,9 +6,10 @@ from workflowviz.engine.designs import UnknownDesign
 from workflowviz.engine.models import Pattern
 from workflowviz.signin import services as logins
 from workflowviz.signin.selectors import login_state
+from workflowviz.signin.throttle import client_address, sign_in_refusal
 from workflowviz.values import digits
 
-from .auth import api_view, error_response
+from .auth import api_view, error_response, throttled_response
 from .body import json_object
 
 MAX_LOGIN_BODY_BYTES = 4 * 1024
@@ -47,6 +48,10 @@ def login_detail(request, login_id):
 
 @api_view(["POST"])
 def login_code(request, login_id):
+    # Entering a code is a sign-in too: an address locked out of the password forms may not guess codes.
+    refusal = sign_in_refusal(address=client_address(request))
+    if refusal:
+        return throttled_response(refusal)
     data, problem = json_object(request, limit=MAX_LOGIN_BODY_BYTES, strict=True)
     if problem:
         return problem

@@ -215,6 +215,24 @@ def _idempotent(paths: dict) -> dict:
     return paths
 
 
+THROTTLED = {
+    **_error("Too many failed sign-ins from this address (unknown bearer tokens included): wait Retry-After seconds."),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until it may try again."}},
+}
+
+
+def _throttled(operation):
+    """An operation that authenticates (it answers 401) may also answer 429 (workflowviz/signin/throttle.py)."""
+    if not isinstance(operation, dict) or "401" not in operation.get("responses", {}):
+        return operation
+    return {**operation, "responses": {**operation["responses"], "429": THROTTLED}}
+
+
+def _throttled_everywhere(paths: dict) -> dict:
+    """Copies of `paths` with 429 wherever 401 is (the path dicts are module constants)."""
+    return {path: {method: _throttled(operation) for method, operation in ops.items()} for path, ops in paths.items()}
+
+
 def openapi_schema() -> dict:
     schema = {
         "openapi": "3.1.0",
@@ -393,7 +411,7 @@ def openapi_schema() -> dict:
             **services_paths(),
         },
     }
-    schema["paths"] = _idempotent(schema["paths"])
+    schema["paths"] = _throttled_everywhere(_idempotent(schema["paths"]))
     return schema
 
 

@@ -71,12 +71,17 @@ def imports_of(entry: str, graph: dict[str, tuple[str, ...]]) -> list[str]:
     return list(seen)[1:]
 
 
-@register.simple_tag
-def module_importmap():
-    """<script type="importmap">: every module's plain URL (what relative imports resolve to) → static()."""
+@register.simple_tag(takes_context=True)
+def module_importmap(context):
+    """<script type="importmap">: every module's plain URL (what relative imports resolve to) → static().
+
+    It is the pages' only inline script: it carries the response's CSP nonce (workflowviz/web/csp.py)."""
     mapping = {settings.STATIC_URL + path: static(path) for path in modules()}
     text = json.dumps({"imports": mapping}, indent=1).translate(JSON_ESCAPES)
-    return mark_safe(f'<script type="importmap">\n{text}\n</script>')  # safe: the JSON is escaped above
+    nonce = getattr(context.get("request"), "csp_nonce", "")
+    nonce_attribute = format_html(' nonce="{}"', nonce) if nonce else ""
+    # safe: the JSON is escaped above, the nonce by format_html
+    return mark_safe(f'<script type="importmap"{nonce_attribute}>\n{text}\n</script>')
 
 
 @register.simple_tag
