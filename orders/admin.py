@@ -25,8 +25,8 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "pattern", "region"]
-    search_fields = ["=id", "customer_email", "product__sku", "run_id"]
-    readonly_fields = ["run_link", "created_at", "updated_at"]
+    search_fields = ["=id", "customer_email", "product__sku", "run_id", "client_ref"]
+    readonly_fields = ["run_link", "client_ref", "created_at", "updated_at"]
     list_select_related = ["product"]
 
     @admin.display(description="run")

@@ -39,14 +39,17 @@ def burst_place(
     latency_ms: list[int] | None = None,
     design: str = DEFAULT_DESIGN,
     policy_overrides: dict | None = None,
+    client_ref_prefix: str | None = None,
 ) -> BurstResult:
     """Place `count` orders, one transaction each; stop at the first order that cannot be placed.
 
     `design` and `policy_overrides` go to every order as they are (order_place checks them).
+    With a `client_ref_prefix`, order i is given the reference f"{prefix}:{offset + i}": the same burst
+    placed again (after a crash in the middle) reports the orders placed the first time and places the rest.
     Raises ValidationError when not even the first order can be placed (nothing was placed).
     """
     result = BurstResult()
-    for each in burst_patterns(pattern, count, offset=offset):
+    for index, each in enumerate(burst_patterns(pattern, count, offset=offset)):
         try:
             order = order_place(
                 sku=sku,
@@ -57,6 +60,7 @@ def burst_place(
                 latency_ms=latency_ms,
                 design=design,
                 policy_overrides=policy_overrides,
+                client_ref=f"{client_ref_prefix}:{offset + index}" if client_ref_prefix else None,
             )
         except ValidationError as error:
             if not result.placed:

@@ -23,6 +23,10 @@ class Product(models.Model):
         return f"{self.sku} {self.name}"
 
 
+# A burst chunk's reference is short ("u<user>:k<Idempotency-Key row>:<index>"); room for other clients' own.
+CLIENT_REF_MAX_LENGTH = 100
+
+
 class OrderStatus(models.TextChoices):
     PLACED = "placed"
     FULFILLED = "fulfilled"
@@ -39,6 +43,13 @@ class Order(models.Model):
     status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True)
     pattern = models.CharField(max_length=16)
     run_id = models.UUIDField(null=True, blank=True, db_index=True, help_text="The run that fulfils this order.")
+    client_ref = models.CharField(
+        max_length=CLIENT_REF_MAX_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="A client's reference for this order: the same reference never places a second order.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

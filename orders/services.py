@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from workflowviz.contracts import OrderPlaced
 from workflowviz.engine.designs import UnknownDesign
@@ -64,11 +64,42 @@ def order_place(
     design: str = DEFAULT_DESIGN,
     latency_ms: list[int] | None = None,
     policy_overrides: dict | None = None,
+    client_ref: str | None = None,
 ) -> Order:
     """Take stock, write the order and its run, and announce it; all in one transaction.
 
-    Raises ValidationError with a message per field when the order cannot be placed.
+    With a `client_ref` (Order.client_ref), an order placed before with that reference is returned as it is:
+    nothing is placed or taken from stock again. Raises ValidationError with a message per field when the
+    order cannot be placed.
     """
+    if client_ref is not None:
+        existing = Order.objects.filter(client_ref=client_ref).first()
+        if existing:
+            return existing
+    try:
+        return _order_place(
+            sku=sku,
+            quantity=quantity,
+            customer_email=customer_email,
+            pattern=pattern,
+            region=region,
+            design=design,
+            latency_ms=latency_ms,
+            policy_overrides=policy_overrides,
+            client_ref=client_ref,
+        )
+    except IntegrityError:
+        # Another request placed this reference since we looked: its transaction won, ours (stock
+        # included) was rolled back.
+        existing = client_ref and Order.objects.filter(client_ref=client_ref).first()
+        if not existing:
+            raise
+        return existing
+
+
+def _order_place(
+    *, sku, quantity, customer_email, pattern, region, design, latency_ms, policy_overrides, client_ref
+) -> Order:
     errors = order_validate(sku=sku, quantity=quantity, customer_email=customer_email, pattern=pattern, region=region)
     if not _storable_text(design):
         errors["workflow"] = "Must be the name of a workflow design."
@@ -88,6 +119,7 @@ def order_place(
             region=region,
             total=total,
             pattern=pattern,
+            client_ref=client_ref,
         )
         try:
             run = run_create(

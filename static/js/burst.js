@@ -6,12 +6,11 @@
 import { apiPost } from "./http.js";
 import { formatMs } from "./dom.js";
 import { isFinal } from "./run_store.js";
-import { burstChunks, chunkFailure, chunkKey, newBurstId } from "./burst_plan.js";
+import { burstChunks, busyWaitMs, chunkFailure, chunkKey, newBurstId } from "./burst_plan.js";
 
 const POLL_MS = 2000;
 const STATUS_BATCH = 1000;
-const BUSY_RETRY_MS = 1000; // a 409: the first try of the chunk is still being processed
-const BUSY_RETRIES = 10;
+const BUSY_RETRIES = 10; // 409s in a row for one chunk: its first try is still being processed
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Burst {
@@ -27,6 +26,7 @@ export class Burst {
     this.cancelled = false;
     this.stoppedReason = "";
     this.interrupted = false; // a chunk got no answer: Resume sends it again, then the rest
+    this.waiting = ""; // why the burst is waiting for the server (a chunk answered 409)
     this.id = newBurstId();
     this.chunks = burstChunks(total);
     this.nextChunk = 0; // the first chunk the server has not confirmed
@@ -53,8 +53,14 @@ export class Burst {
       } catch (error) {
         const failure = chunkFailure(error);
         if (failure === "busy" && busy < BUSY_RETRIES) {
+          // The server has not finished this chunk's first try, or (after a restart) will take it over
+          // when its Retry-After has passed and place only the orders still missing.
           busy += 1;
-          await pause(BUSY_RETRY_MS);
+          const wait = busyWaitMs(error);
+          this.waiting = `chunk ${chunk.index + 1} is still being processed; asking again in ${Math.round(wait / 1000)} s`;
+          this.onProgress(this);
+          await pause(wait);
+          this.waiting = "";
           continue;
         }
         this.error = error;

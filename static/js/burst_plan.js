@@ -38,3 +38,14 @@ export function chunkFailure(error) {
   if (!error.status || error.status >= 500) return "interrupted";
   return "refused";
 }
+
+const BUSY_RETRY_MS = 1000; // a 409 without Retry-After: ask again in a second
+const MAX_BUSY_WAIT_MS = 60000;
+
+/**
+ * How long to wait before asking again for a chunk answered 409: the server's Retry-After (the seconds
+ * until it takes over a chunk whose first try died with it), at least a second, at most a minute.
+ */
+export function busyWaitMs(error) {
+  return Math.min(MAX_BUSY_WAIT_MS, Math.max(BUSY_RETRY_MS, (error.retryAfter || 0) * 1000));
+}

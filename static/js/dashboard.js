@@ -198,6 +198,7 @@ const cancelButton = document.getElementById("burst-cancel");
 const resumeButton = document.getElementById("burst-resume");
 
 function burstState(current) {
+  if (current.waiting) return ` · waiting: ${current.waiting}`;
   if (current.interrupted)
     return ` · interrupted (${current.stoppedReason}): only the orders the server confirmed are counted; Resume sends the rest`;
   return current.stoppedReason ? ` · stopped: ${current.stoppedReason}` : "";

@@ -11,10 +11,11 @@ function errorsJoined(errors) {
 }
 
 export class ApiError extends Error {
-  constructor(status, errors) {
+  constructor(status, errors, retryAfter = null) {
     super(errorsJoined(errors || {}) || `HTTP ${status}`);
     this.status = status;
     this.errors = errors || {};
+    this.retryAfter = retryAfter; // seconds, from a Retry-After header (a 409 of a chunk still in progress)
   }
 }
 
@@ -23,7 +24,10 @@ function csrfToken() {
   return meta ? meta.getAttribute("content") : "";
 }
 
-/** The answer {ok, status, statusText, data}; data is the parsed JSON, the text when not JSON, or null. */
+/**
+ * The answer {ok, status, statusText, data, retryAfter}; data is the parsed JSON, the text when not JSON, or
+ * null; retryAfter the seconds of a Retry-After header, or null.
+ */
 async function send(method, path, body, { editor = false, headers = {} } = {}) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json", ...headers } };
   // Every write carries the CSRF token, with a body or without (DELETE).
@@ -42,7 +46,14 @@ async function send(method, path, body, { editor = false, headers = {} } = {}) {
   } catch {
     // not JSON (Mermaid text, an HTML error page): keep the text
   }
-  return { ok: response.ok, status: response.status, statusText: response.statusText, data };
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After"), 10);
+  return {
+    ok: response.ok,
+    status: response.status,
+    statusText: response.statusText,
+    data,
+    retryAfter: Number.isNaN(retryAfter) ? null : retryAfter,
+  };
 }
 
 /**
@@ -54,7 +65,7 @@ export async function request(method, path, body, options = {}) {
   try {
     return await send(method, path, body, options);
   } catch (error) {
-    return { ok: false, status: 0, statusText: "", data: { errors: { network: String(error) } } };
+    return { ok: false, status: 0, statusText: "", data: { errors: { network: String(error) } }, retryAfter: null };
   }
 }
 
@@ -70,7 +81,7 @@ async function dataOrThrow(method, path, body, options) {
   const answer = await send(method, path, body, options);
   if (!answer.ok) {
     const errors = answer.data && answer.data.errors ? answer.data.errors : { http: answer.statusText };
-    throw new ApiError(answer.status, errors);
+    throw new ApiError(answer.status, errors, answer.retryAfter);
   }
   return answer.data;
 }

@@ -1,11 +1,18 @@
 """A burst whose second chunk reached the server but whose answer the page never got: the panel counts only
 what the server confirmed, says the burst was interrupted, and Resume ends with exactly the orders asked
-for (real daphne and workers, Chromium)."""
+for; the same when the server died half-way through the chunk (real daphne and workers, Chromium)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from orders.bursts import burst_place
 from orders.models import Order
 from tests.browser.conftest import BROWSER_TEST
 from tests.browser.test_timeline import log_in_through_the_form
 from tests.conftest import wait_until
+from workflowviz.api.idempotency import TAKE_OVER_AFTER, request_digest
+from workflowviz.api.models import IdempotencyKey
 
 pytestmark = BROWSER_TEST
 EMAIL = "resumed-burst@example.com"
@@ -50,3 +57,52 @@ def test_an_interrupted_burst_resumes_to_the_exact_count(web_url, demo, admin_us
     summary = page.inner_text("#burst-summary")
     assert summary.startswith("30/30 placed · 30 finished"), summary
     assert page.is_hidden("#burst-resume")
+
+
+def test_a_burst_whose_server_died_mid_chunk_resumes_to_the_exact_count(web_url, demo, admin_user, page):
+    log_in_through_the_form(page, web_url)
+    page.wait_for_selector("#dashboard[data-workflows]")
+    email = "crashed-burst@example.com"
+    sent = []
+
+    def die_during_the_second_chunk(route):
+        sent.append(route.request.headers.get("idempotency-key"))
+        if len(sent) != 2:
+            route.continue_()
+            return
+        # What a server stopped half-way leaves: the chunk's key "processing" (started a moment before the
+        # take-over time, so Resume meets a 409 first) and 4 of its 10 orders committed, with their refs.
+        body = route.request.post_data_json
+        row = IdempotencyKey.objects.create(
+            user=admin_user,
+            key=sent[1],
+            request_digest=request_digest(method="POST", path="/api/orders/burst", body=route.request.post_data_buffer),
+            created_at=timezone.now() - TAKE_OVER_AFTER + timedelta(seconds=5),
+        )
+        burst_place(
+            count=4,
+            offset=body["offset"],
+            client_ref_prefix=f"u{admin_user.pk}:k{row.pk}",
+            **{name: body[name] for name in ["pattern", "sku", "quantity", "customer_email", "region"]},
+        )
+        route.abort()
+
+    page.route("**/api/orders/burst", die_during_the_second_chunk)
+    page.fill("#burst-form input[name=count]", "30")
+    page.fill("#burst-form input[name=customer_email]", email)
+    page.click("#burst-form button[type=submit]")
+    page.wait_for_selector(f"{DASHBOARD}[data-burst-interrupted=true]", timeout=30000)
+    orders = Order.objects.filter(customer_email=email)
+    assert orders.count() == 14 and page.get_attribute(DASHBOARD, "data-burst-placed") == "10"
+
+    page.click("#burst-resume")
+
+    wait_until(
+        lambda: "waiting: chunk 2 is still being processed" in page.inner_text("#burst-summary"),
+        timeout=10,
+        what="the panel to wait for the server's Retry-After",
+    )
+    page.wait_for_selector(f"{DASHBOARD}[data-burst-placed='30'][data-burst-finished='30']", timeout=60000)
+    assert orders.count() == 30
+    assert sent.count(sent[1]) >= 3 and len(set(sent)) == 3  # chunk 2: cut short, 409, taken over
+    assert page.inner_text("#burst-summary").startswith("30/30 placed · 30 finished")

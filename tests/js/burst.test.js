@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { burstChunks, chunkFailure, chunkKey, chunkSize, newBurstId } from "../../static/js/burst_plan.js";
+import { burstChunks, busyWaitMs, chunkFailure, chunkKey, chunkSize, newBurstId } from "../../static/js/burst_plan.js";
 import { Burst } from "../../static/js/burst.js";
 
 describe("burst plan", () => {
@@ -44,18 +44,26 @@ describe("burst plan", () => {
     assert.equal(chunkFailure({ status: 409 }), "busy");
     assert.equal(chunkFailure({ status: 422 }), "refused");
   });
+
+  test("a 409 is asked again after the server's Retry-After, at least 1 s and at most 60 s", () => {
+    assert.deepEqual(
+      [null, 0, 1, 25, 600].map((retryAfter) => busyWaitMs({ status: 409, retryAfter })),
+      [1000, 1000, 1000, 25000, 60000],
+    );
+  });
 });
 
 /**
  * Stands in for the server: POST /api/orders/burst places `count` orders and keeps the answer per
  * Idempotency-Key (the same key and body answers it again); `lose(key, attempt)` true makes the page
- * lose that answer after the orders were placed, `busy(key, attempt)` answers 409 first.
+ * lose that answer after the orders were placed, `busy(key, attempt)` answers 409 first (a number: with
+ * that Retry-After).
  */
 function fakeServer(t, { lose = () => false, busy = () => false } = {}) {
   const server = { placed: [], requests: [], answers: new Map() };
   globalThis.document = { querySelector: () => null }; // no CSRF <meta> here
   t.after(() => delete globalThis.document);
-  const json = (data, status = 201) => new Response(JSON.stringify(data), { status });
+  const json = (data, status = 201, headers = {}) => new Response(JSON.stringify(data), { status, headers });
   t.mock.method(globalThis, "fetch", async (url, init) => {
     const body = JSON.parse(init.body);
     if (url === "/api/run-statuses")
@@ -63,7 +71,11 @@ function fakeServer(t, { lose = () => false, busy = () => false } = {}) {
     const key = init.headers["Idempotency-Key"];
     const attempt = server.requests.filter((request) => request.key === key).length + 1;
     server.requests.push({ key, body });
-    if (busy(key, attempt)) return json({ errors: { "Idempotency-Key": "still being processed" } }, 409);
+    const busyFor = busy(key, attempt);
+    if (busyFor) {
+      const headers = typeof busyFor === "number" ? { "Retry-After": String(busyFor) } : {};
+      return json({ errors: { "Idempotency-Key": "still being processed" } }, 409, headers);
+    }
     if (!server.answers.has(key)) {
       const placed = Array.from({ length: body.count }, (_, index) => ({ run_id: `run-${body.offset + index}` }));
       server.placed.push(...placed);
@@ -117,6 +129,22 @@ describe("Burst", () => {
     assert.equal(burst.interrupted, false);
     assert.equal(burst.placed, 12);
     assert.equal(server.placed.length, 12);
+    assert.equal(burst.done, true);
+  });
+
+  test("a 409 with Retry-After (a chunk the restarted server will take over) waits that long, then ends exact", async (t) => {
+    const server = fakeServer(t, { busy: (key, attempt) => key.endsWith("-1") && attempt === 1 && 2 });
+    const waiting = [];
+    const burst = new Burst({ total: 20, order: ORDER, onProgress: (b) => b.waiting && waiting.push(b.waiting) });
+    const started = performance.now();
+
+    await burst.run();
+
+    assert.ok(performance.now() - started >= 1900, "waited the 2 s the server asked for");
+    assert.deepEqual([...new Set(waiting)], ["chunk 2 is still being processed; asking again in 2 s"]);
+    assert.equal(burst.waiting, "");
+    assert.equal(burst.placed, 20);
+    assert.equal(server.placed.length, 20);
     assert.equal(burst.done, true);
   });
 });

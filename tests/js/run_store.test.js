@@ -26,12 +26,10 @@ function apiStub(t, { upTo = records.length, lastSeq, fail = () => 0, delayMs = 
     const body = failed
       ? { errors: { http: "boom" } }
       : { ...SUMMARY, events: records.slice(after, end), last_seq: lastSeq ?? end };
-    return {
-      ok: !failed,
+    return new Response(JSON.stringify(body), {
       status: failed || 200,
       statusText: failed ? "Internal Server Error" : "OK",
-      text: async () => JSON.stringify(body),
-    };
+    });
   });
   return urls;
 }

@@ -14,7 +14,7 @@ from workflowviz.values import is_whole
 
 from .auth import api_view, error_response, invalid_response
 from .body import json_fields, json_object
-from .idempotency import idempotent
+from .idempotency import idempotency_key_ref, idempotent
 from .orders import order_fields
 
 BURST_FIELDS = {"count", "customer_email", "sku", "quantity", "pattern"}
@@ -46,9 +46,13 @@ def _burst_errors(data: dict) -> dict[str, str]:
 
 
 @api_view(["POST"])
-@idempotent
+@idempotent(resumable=True)
 def orders_burst(request):
-    """Place up to MAX_BURST_CHUNK orders in one request; the browser sends a big burst in chunks."""
+    """Place up to MAX_BURST_CHUNK orders in one request; the browser sends a big burst in chunks.
+
+    With an Idempotency-Key, each order gets a reference made of the user, the key and its index, so the
+    chunk run again after a crash in the middle places only the orders that were missing.
+    """
     data, problem = json_fields(request, BURST_FIELDS, OPTIONAL_BURST_FIELDS)
     if problem:
         return problem
@@ -61,6 +65,7 @@ def orders_burst(request):
             pattern=data["pattern"],
             offset=data.get("offset", 0),
             latency_ms=data.get("latency_ms"),
+            client_ref_prefix=idempotency_key_ref(request),
             **order_fields(data),
         )
     except ValidationError as error:

@@ -205,7 +205,11 @@ def _idempotent(paths: dict) -> dict:
                 "responses": {
                     **responses,
                     "400": _error(responses["400"]["description"] + " Or a malformed Idempotency-Key."),
-                    "409": _error("A request with this Idempotency-Key is still being processed (or never finished)."),
+                    "409": _error(
+                        "A request with this Idempotency-Key is still being processed (or never finished). A burst "
+                        "chunk's 409 has Retry-After: then a retry takes over a chunk whose first try died, and "
+                        "places only its missing orders."
+                    ),
                     "422": _error(
                         responses["422"]["description"] + " Or the Idempotency-Key was used for a different request."
                     ),
