@@ -19,6 +19,8 @@ export class Burst {
     this.finished = 0;
     this.failed = 0; // finished other than succeeded (failed or compensated)
     this.byStatus = {};
+    this.unsuccessful = []; // ids of the runs that finished without succeeding
+    this.reasons = {}; // why they did: reason → runs (asked once the burst is done)
     this.cancelled = false;
     this.stoppedReason = "";
     this.startedAt = performance.now();
@@ -82,7 +84,10 @@ export class Burst {
     if (isFinal(status)) {
       this.finished += 1;
       this.byStatus[status] = (this.byStatus[status] || 0) + 1;
-      if (status !== "succeeded") this.failed += 1;
+      if (status !== "succeeded") {
+        this.failed += 1;
+        this.unsuccessful.push(runId);
+      }
       this._checkDone();
     }
     return true;
@@ -92,7 +97,25 @@ export class Burst {
     if (this.done && !this.finishedAt) {
       this.finishedAt = performance.now();
       clearInterval(this._poll);
+      if (this.unsuccessful.length) this._explain();
     }
+  }
+
+  /** Why the runs that did not succeed ended so, from their records (reason → runs). */
+  async _explain() {
+    const reasons = {};
+    for (let index = 0; index < this.unsuccessful.length; index += STATUS_BATCH) {
+      try {
+        const ids = this.unsuccessful.slice(index, index + STATUS_BATCH);
+        const data = await apiPost("/api/run-statuses", { run_ids: ids });
+        for (const [reason, runs] of Object.entries(data.reasons || {}))
+          reasons[reason] = (reasons[reason] || 0) + runs;
+      } catch (error) {
+        console.warn("burst:", error.message);
+      }
+    }
+    this.reasons = reasons;
+    this.onProgress(this);
   }
 
   get done() {
@@ -109,7 +132,12 @@ export class Burst {
     const statuses = Object.entries(this.byStatus)
       .map(([status, count]) => `${count} ${status}`)
       .join(", ");
-    return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses})` : ""} · ${formatMs(elapsed)}${rate}`;
+    const reasons = Object.entries(this.reasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `${count} ${reason}`)
+      .join("; ");
+    const why = reasons ? ` — ${reasons}` : "";
+    return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses}${why})` : ""} · ${formatMs(elapsed)}${rate}`;
   }
 
   cancel() {
