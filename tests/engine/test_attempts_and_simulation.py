@@ -156,6 +156,22 @@ def test_a_compensations_retry_keeps_the_step_compensating(run):
     assert (given_up.status, given_up.error) == (StepStatus.FAILED, "compensation failed: UnknownSeller: nobody")
 
 
+def test_a_compensation_keeps_its_own_attempts_after_the_step_waited_for_capacity(run):
+    message = message_make(run, payload={"order_id": 7})
+    for _ in range(4):
+        assert fail(message, error=NO_ROOM, no_room=True) is True
+        message = next_attempt(message)
+    run.status = RunStatus.COMPENSATING
+    run.save(update_fields=["status"])
+    undo = message_make(run, kind="compensate", type="CancelShipmentPreparation")
+
+    for attempt in (1, 2):
+        assert fail(undo, compensation=True) is True
+        undo = OutboxMessage.objects.get(run=run, kind="compensate", attempt=attempt + 1)
+    assert fail(undo, compensation=True) is False  # its 3 attempts, the step's 4 waits notwithstanding
+    assert [r["retry_in_s"] for r in records(run, "step.retried")] == [0.5, 1.0]
+
+
 # --- simulation ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("distribution", LATENCY_DISTRIBUTIONS)
 def test_simulated_work_stays_within_its_latency_range(distribution):

@@ -54,8 +54,9 @@ def attempt_failed(
     undoes a step); True when it was sent again. Otherwise the step is failed and False returned.
     `no_room`: the service had no room for it yet; the step waits for capacity instead (see above)."""
     policy = step.policy
-    # Only a message sent again can follow waits; the first attempt needs no query.
-    waits = step_waits(unit, step) if no_room or message.attempt > 1 else Waits()
+    # Only a step's own message sent again can follow waits (a compensation's attempts are its own);
+    # the first attempt needs no query.
+    waits = step_waits(unit, step) if not compensation and (no_room or message.attempt > 1) else Waits()
     if no_room and not compensation:
         waited_s = (timezone.now() - waits.first_at).total_seconds() if waits.first_at else 0.0
         if unit.run.status == RunStatus.RUNNING and waited_s < policy.timeout_seconds:
