@@ -156,6 +156,18 @@ def test_a_compensations_retry_keeps_the_step_compensating(run):
     assert (given_up.status, given_up.error) == (StepStatus.FAILED, "compensation failed: UnknownSeller: nobody")
 
 
+def test_a_loops_next_visit_waits_afresh(run):
+    message = message_make(run, payload={"order_id": 7})
+    assert fail(message, error=NO_ROOM, no_room=True) is True
+    EventRecord.objects.filter(run=run, kind="step.waiting").update(at=timezone.now() - timedelta(seconds=31))
+    # The loop queues the step again: the old visit's wait does not count against this one.
+    StepState.objects.filter(run=run, step_id="prepare").update(queued_at=timezone.now())
+    again = message_make(run, payload={"order_id": 7}, visit=2)
+
+    assert fail(again, error=NO_ROOM, no_room=True) is True
+    assert records(run, "step.waiting")[-1]["waited_s"] == 0.0
+
+
 def test_a_compensation_keeps_its_own_attempts_after_the_step_waited_for_capacity(run):
     message = message_make(run, payload={"order_id": 7})
     for _ in range(4):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .design import Step
 from .messages import message_resend, step_status_set
-from .models import EventRecord, OutboxMessage
+from .models import EventRecord, OutboxMessage, StepState
 from .outbox import Unit
 from .vocabulary import RecordKind, RunStatus, StepStatus
 
@@ -33,11 +33,13 @@ class Waits:
 
 
 def step_waits(unit: Unit, step: Step) -> Waits:
-    """From the step's step.waiting records (committed ones: this unit's own are not written yet)."""
-    found = EventRecord.objects.filter(run=unit.run, step_id=step.id, kind=RecordKind.STEP_WAITING).aggregate(
-        count=Count("id"), first_at=Min("at")
-    )
-    return Waits(**found)
+    """From the step's step.waiting records since it was queued (a loop's next visit starts afresh);
+    committed ones: this unit's own are not written yet."""
+    records = EventRecord.objects.filter(run=unit.run, step_id=step.id, kind=RecordKind.STEP_WAITING)
+    queued_at = StepState.objects.filter(run=unit.run, step_id=step.id).values_list("queued_at", flat=True).first()
+    if queued_at is not None:
+        records = records.filter(at__gte=queued_at)
+    return Waits(**records.aggregate(count=Count("id"), first_at=Min("at")))
 
 
 def attempt_failed(
