@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -5,6 +6,11 @@ class DeliveryPartner(models.Model):
     name = models.CharField(max_length=120, unique=True)
     region = models.CharField(max_length=16, db_index=True)
     capacity = models.PositiveIntegerField(help_text="How many open shipments the partner can carry at once.")
+    delivery_seconds = models.FloatField(
+        default=20.0,
+        validators=[MinValueValidator(0.0)],
+        help_text="Simulated time from assignment to delivery; a delivered shipment frees its capacity.",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -32,6 +38,7 @@ class Shipment(models.Model):
     tracking_number = models.CharField(max_length=24, unique=True)
     status = models.CharField(max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.ASSIGNED)
     created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True, help_text="Assigned + the partner's delivery time.")
 
     class Meta:
         ordering = ["-created_at"]

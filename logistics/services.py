@@ -1,29 +1,51 @@
-"""Logistics' business logic: choose a delivery partner and create the shipment."""
+"""Logistics' business logic: choose a delivery partner, create the shipment, deliver it in time."""
 
 import math
 import secrets
+from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from workflowviz.contracts import NoRoomYet
 
 from .models import OPEN_SHIPMENT_STATUSES, DeliveryPartner, Shipment, ShipmentStatus
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class NoPartnerAvailable(Exception):
-    pass
+class NoPartnerAvailable(NoRoomYet):
+    """Every active partner of the region is full (or there is none): the step waits for a delivery."""
 
 
-def partner_choose(*, region: str) -> DeliveryPartner:
-    """The active partner in the region with spare capacity and the lowest load relative to capacity."""
-    partners = (
+def shipments_deliver_due(*, region: str, now=None) -> int:
+    """Mark delivered the region's open shipments older than their partner's delivery time (delivered
+    then, not now), which frees that capacity; how many. Computed from what happened, so nothing needs
+    a clock of its own: whoever asks about capacity first brings the shipments up to date."""
+    now = now or timezone.now()
+    delivered = 0
+    for partner in DeliveryPartner.objects.filter(region=region).only("pk", "delivery_seconds"):
+        delivery_time = timedelta(seconds=partner.delivery_seconds)
+        delivered += Shipment.objects.filter(
+            partner=partner, status__in=OPEN_SHIPMENT_STATUSES, created_at__lte=now - delivery_time
+        ).update(status=ShipmentStatus.DELIVERED, delivered_at=F("created_at") + delivery_time)
+    return delivered
+
+
+def _partners_with_load(region: str):
+    shipments_deliver_due(region=region)
+    return (
         DeliveryPartner.objects.filter(region=region, active=True, capacity__gt=0)
         .annotate(load=Count("shipments", filter=Q(shipments__status__in=OPEN_SHIPMENT_STATUSES)))
         .order_by("name")
     )
-    available = [partner for partner in partners if partner.load < partner.capacity]
+
+
+def partner_choose(*, region: str) -> DeliveryPartner:
+    """The active partner in the region with spare capacity and the lowest load relative to capacity."""
+    available = [partner for partner in _partners_with_load(region) if partner.load < partner.capacity]
     if not available:
-        raise NoPartnerAvailable(f"no active partner with spare capacity in region '{region}'")
+        raise NoPartnerAvailable(f"no partner with room in {region}")
     return min(available, key=lambda partner: (partner.load / partner.capacity, -partner.capacity))
 
 
@@ -60,9 +82,7 @@ SLOWEST_DELIVERY_DAYS = 7
 
 def delivery_estimate(*, region: str) -> int:
     """Days to deliver: 1 while a partner in the region has room, up to 5 as they fill; 7 with none."""
-    partners = DeliveryPartner.objects.filter(region=region, active=True, capacity__gt=0).annotate(
-        load=Count("shipments", filter=Q(shipments__status__in=OPEN_SHIPMENT_STATUSES))
-    )
+    partners = _partners_with_load(region)
     ratios = [partner.load / partner.capacity for partner in partners if partner.load < partner.capacity]
     if not ratios:
         return SLOWEST_DELIVERY_DAYS

@@ -7,6 +7,11 @@ dependency-free dataclass; messages travel as the JSON of its fields.
 from dataclasses import MISSING, asdict, dataclass, fields
 
 
+class NoRoomYet(Exception):
+    """A service has no room for the work now (every delivery partner is full) but will have later: the
+    engine waits and asks again, within the step's policy, instead of failing the step."""
+
+
 class Message:
     """Base for every contract: a name, and conversion to and from plain JSON data."""
 

@@ -23,6 +23,8 @@ export class Burst {
     this.finished = 0;
     this.failed = 0; // finished other than succeeded (failed or compensated)
     this.byStatus = {};
+    this.unsuccessful = []; // ids of the runs that finished without succeeding
+    this.reasons = {}; // why they did: reason → runs (asked once the burst is done)
     this.cancelled = false;
     this.stoppedReason = "";
     this.interrupted = false; // a chunk got no answer: Resume sends it again, then the rest
@@ -127,7 +129,10 @@ export class Burst {
     if (isFinal(status)) {
       this.finished += 1;
       this.byStatus[status] = (this.byStatus[status] || 0) + 1;
-      if (status !== "succeeded") this.failed += 1;
+      if (status !== "succeeded") {
+        this.failed += 1;
+        this.unsuccessful.push(runId);
+      }
       this._checkDone();
     }
     return true;
@@ -138,7 +143,25 @@ export class Burst {
       this.finishedAt = performance.now();
       clearInterval(this._poll);
       this._poll = null;
+      if (this.unsuccessful.length) this._explain();
     }
+  }
+
+  /** Why the runs that did not succeed ended so, from their records (reason → runs). */
+  async _explain() {
+    const reasons = {};
+    for (let index = 0; index < this.unsuccessful.length; index += STATUS_BATCH) {
+      try {
+        const ids = this.unsuccessful.slice(index, index + STATUS_BATCH);
+        const data = await apiPost("/api/run-statuses", { run_ids: ids });
+        for (const [reason, runs] of Object.entries(data.reasons || {}))
+          reasons[reason] = (reasons[reason] || 0) + runs;
+      } catch (error) {
+        console.warn("burst:", error.message);
+      }
+    }
+    this.reasons = reasons;
+    this.onProgress(this);
   }
 
   /** Nothing more will be placed (an interrupted burst may still resume) and every placed run finished. */
@@ -153,7 +176,12 @@ export class Burst {
     const statuses = Object.entries(this.byStatus)
       .map(([status, count]) => `${count} ${status}`)
       .join(", ");
-    return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses})` : ""} · ${formatMs(elapsed)}${rate}`;
+    const reasons = Object.entries(this.reasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => `${count} ${reason}`)
+      .join("; ");
+    const why = reasons ? ` — ${reasons}` : "";
+    return `${this.placed}/${this.total} placed · ${this.finished} finished${statuses ? ` (${statuses}${why})` : ""} · ${formatMs(elapsed)}${rate}`;
   }
 
   cancel() {

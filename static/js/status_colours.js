@@ -7,6 +7,7 @@ export const STATUS_COLORS = {
   succeeded: "#23915a",
   failed: "#d23f3f",
   retried: "#e08a1e",
+  waiting: "#c9a227", // waiting for capacity: no room yet, it asks again
   retrying: "#e08a1e",
   timed_out: "#e08a1e",
   cancelled: "#7d838c",

@@ -18,6 +18,7 @@ const WAIT_COLORS = {
   succeeded: "#bfe3cf",
   failed: "#f3c6c6",
   retried: "#f6dcb8",
+  waiting: "#efe2b0",
   timed_out: "#f6dcb8",
   cancelled: "#dcdee2",
   compensating: "#dccdf2",
@@ -704,7 +705,7 @@ export function describe(hit) {
     const wait = item.startedAt === null ? null : item.startedAt - item.queuedAt;
     const ran = item.startedAt === null || item.endAt === null ? null : item.endAt - item.startedAt;
     return [
-      `${item.kind === "compensation" ? "compensation of " : ""}${item.stepId} · ${item.status}` +
+      `${item.kind === "compensation" ? "compensation of " : ""}${item.stepId} · ${barStatus(item.status)}` +
         (item.outcome && item.kind === "step" ? ` → ${item.outcome}` : ""),
       `attempt ${item.attempt}${item.visit > 1 ? ` · visit ${item.visit}` : ""} · ${laneLabel(item.lane)}`,
       `queue wait ${formatMs(wait)} · ran ${formatMs(ran)}`,
@@ -734,4 +735,9 @@ export function describe(hit) {
     `${laneLabel(item.lane)} · #${item.event.seq}`,
     payload.reason ? `${String(payload.reason).slice(0, 120)}` : "click for payload",
   ].filter(Boolean);
+}
+
+/** A bar's status as the tooltip says it ("waiting" ended because the service had no room yet). */
+function barStatus(status) {
+  return status === "waiting" ? "waiting for capacity" : status;
 }

@@ -28,6 +28,7 @@ const STEP_STATUS = {
   "step.succeeded": "succeeded",
   "step.failed": "failed",
   "step.retried": "retrying",
+  "step.waiting": "retrying",
   "step.timed_out": "retrying",
   "step.cancelled": "cancelled",
   "step.compensating": "compensating",
@@ -295,10 +296,11 @@ export class TimelineModel {
       bar.events.push(event);
       return true;
     }
-    if (kind === "step.retried" || kind === "step.timed_out") {
-      const bar = this._close(key, t, kind === "step.retried" ? "retried" : "timed_out", event);
+    if (kind === "step.retried" || kind === "step.waiting" || kind === "step.timed_out") {
+      const ended = { "step.retried": "retried", "step.waiting": "waiting", "step.timed_out": "timed_out" }[kind];
+      const bar = this._close(key, t, ended, event);
       if (bar) bar.error = payload.error || payload.reason;
-      if (kind === "step.retried") {
+      if (kind !== "step.timed_out") {
         const attempt = (payload.attempt || (bar ? bar.attempt : 1)) + 1;
         this._open(key, { ...base, queuedAt: t, attempt }).events.push(event);
       }

@@ -177,7 +177,7 @@ def test_any_json_in_any_burst_field_is_answered_without_a_server_error(api, cat
 def test_run_statuses_takes_a_thousand_ids_at_once(api):
     response = api.post("/api/run-statuses", {"run_ids": [str(uuid.uuid4()) for _ in range(1000)]})
     assert response.status_code == 200
-    assert response.json() == {"statuses": {}, "counts": {}}
+    assert response.json() == {"statuses": {}, "counts": {}, "reasons": {}}
 
 
 def test_run_statuses_answers_for_the_runs_that_exist(api, catalogue):
@@ -187,7 +187,11 @@ def test_run_statuses_answers_for_the_runs_that_exist(api, catalogue):
     response = api.post("/api/run-statuses", {"run_ids": ids})
 
     assert response.status_code == 200
-    assert response.json() == {"statuses": {ids[0]: "running", ids[1]: "running"}, "counts": {"running": 2}}
+    assert response.json() == {
+        "statuses": {ids[0]: "running", ids[1]: "running"},
+        "counts": {"running": 2},
+        "reasons": {},
+    }
 
 
 @pytest.mark.parametrize(

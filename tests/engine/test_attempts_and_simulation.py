@@ -2,8 +2,10 @@
 (`simulation.py`): its duration by distribution and its injected failures."""
 
 import random
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.engine.factories import message_make, run_make
 from workflowviz.engine.attempts import attempt_failed
@@ -32,12 +34,16 @@ def run(transactional_db):
     return run_make([PREPARE])
 
 
-def fail(message: OutboxMessage, *, compensation: bool = False, error: str = "UnknownSeller: nobody") -> bool:
+def fail(
+    message: OutboxMessage, *, compensation: bool = False, error: str = "UnknownSeller: nobody", no_room=False
+) -> bool:
     """The attempt the message asked for failed: claim it and let `attempt_failed` decide, in one unit."""
     with unit_of_work(message.run_id) as unit:
         assert message_claim(message)
         step = graph_of(unit.run).step(message.step_id)
-        return attempt_failed(unit, step=step, message=message, error=error, lane="sellers", compensation=compensation)
+        return attempt_failed(
+            unit, step=step, message=message, error=error, lane="sellers", compensation=compensation, no_room=no_room
+        )
 
 
 def next_attempt(message: OutboxMessage) -> OutboxMessage:
@@ -73,6 +79,43 @@ def test_a_failed_attempt_is_retried_with_a_doubling_backoff_then_given_up(run):
     assert (failed.status, failed.error) == (StepStatus.FAILED, "UnknownSeller: nobody")
     assert failed.finished_at is not None
     assert not OutboxMessage.objects.filter(run=run, attempt=4).exists()
+
+
+NO_ROOM = "NoPartnerAvailable: no partner with room in north"
+
+
+def test_no_room_waits_for_capacity_with_a_bounded_doubling_backoff_without_using_up_attempts(run):
+    message = message_make(run, payload={"order_id": 7})
+    for _ in range(5):  # more waits than the policy's 3 attempts
+        assert fail(message, error=NO_ROOM, no_room=True) is True
+        assert (state(run).status, state(run).error) == (StepStatus.RETRYING, NO_ROOM)
+        message = next_attempt(message)
+    waiting = records(run, "step.waiting")
+    assert [(r["attempt"], r["retry_in_s"], r["reason"]) for r in waiting] == [
+        (1, 0.5, NO_ROOM),
+        (2, 1.0, NO_ROOM),
+        (3, 2.0, NO_ROOM),
+        (4, 4.0, NO_ROOM),
+        (5, 5.0, NO_ROOM),  # asks again at least every WAIT_DELAY_MAX_S
+    ]
+    assert records(run, "step.retried") == []
+    # Room came, then the attempt failed for another reason: the 3 attempts are all still there.
+    assert fail(message) is True
+    assert fail(next_attempt(message)) is True
+    assert fail(next_attempt(next_attempt(message))) is False
+
+
+def test_waiting_for_capacity_ends_after_the_steps_timeout_with_the_reason(run):
+    message = message_make(run, payload={"order_id": 7})
+    assert fail(message, error=NO_ROOM, no_room=True) is True
+    # The first wait began 31 s ago: past the policy's timeout_seconds (30).
+    EventRecord.objects.filter(run=run, kind="step.waiting").update(at=timezone.now() - timedelta(seconds=31))
+
+    assert fail(next_attempt(message), error=NO_ROOM, no_room=True) is False
+
+    [failed] = records(run, "step.failed")
+    assert (failed["error"], failed["attempt"], failed["waited_s"]) == (NO_ROOM, 2, pytest.approx(31, abs=1))
+    assert (state(run).status, state(run).error) == (StepStatus.FAILED, NO_ROOM)
 
 
 def test_the_next_attempt_carries_the_payload_as_amended_meanwhile(run):
@@ -111,6 +154,34 @@ def test_a_compensations_retry_keeps_the_step_compensating(run):
     assert fail(next_attempt(next_attempt(undo)), compensation=True) is False
     given_up = state(run)
     assert (given_up.status, given_up.error) == (StepStatus.FAILED, "compensation failed: UnknownSeller: nobody")
+
+
+def test_a_loops_next_visit_waits_afresh(run):
+    message = message_make(run, payload={"order_id": 7})
+    assert fail(message, error=NO_ROOM, no_room=True) is True
+    EventRecord.objects.filter(run=run, kind="step.waiting").update(at=timezone.now() - timedelta(seconds=31))
+    # The loop queues the step again: the old visit's wait does not count against this one.
+    StepState.objects.filter(run=run, step_id="prepare").update(queued_at=timezone.now())
+    again = message_make(run, payload={"order_id": 7}, visit=2)
+
+    assert fail(again, error=NO_ROOM, no_room=True) is True
+    assert records(run, "step.waiting")[-1]["waited_s"] == 0.0
+
+
+def test_a_compensation_keeps_its_own_attempts_after_the_step_waited_for_capacity(run):
+    message = message_make(run, payload={"order_id": 7})
+    for _ in range(4):
+        assert fail(message, error=NO_ROOM, no_room=True) is True
+        message = next_attempt(message)
+    run.status = RunStatus.COMPENSATING
+    run.save(update_fields=["status"])
+    undo = message_make(run, kind="compensate", type="CancelShipmentPreparation")
+
+    for attempt in (1, 2):
+        assert fail(undo, compensation=True) is True
+        undo = OutboxMessage.objects.get(run=run, kind="compensate", attempt=attempt + 1)
+    assert fail(undo, compensation=True) is False  # its 3 attempts, the step's 4 waits notwithstanding
+    assert [r["retry_in_s"] for r in records(run, "step.retried")] == [0.5, 1.0]
 
 
 # --- simulation ---------------------------------------------------------------------------------

@@ -88,6 +88,30 @@ describe("an orchestration run with a retried step", () => {
   });
 });
 
+describe("a step that waited for capacity", () => {
+  const NO_ROOM = "NoPartnerAvailable: no partner with room in north";
+  const { run, records } = orchestrationRun();
+  // The same run, but the first attempt found no room (step.waiting) instead of failing (step.retried).
+  const waited = records.map((record) =>
+    record.kind === "step.retried"
+      ? { ...record, kind: "step.waiting", payload: { attempt: 1, reason: NO_ROOM, retry_in_s: 0.5, waited_s: 0 } }
+      : record,
+  );
+
+  test("its attempt ends as waiting (for capacity), with the reason, and the next attempt follows", () => {
+    const model = buildModel(waited, run);
+    assert.deepEqual(pick(model.bars, ["stepId", "status", "attempt"]).slice(0, 2), [
+      ["prepare_shipment", "waiting", 1],
+      ["prepare_shipment", "succeeded", 2],
+    ]);
+    assert.equal(model.bars[0].error, NO_ROOM);
+  });
+
+  test("meanwhile the step is retrying, as the engine has it", () => {
+    assert.deepEqual(buildModel(waited.slice(0, 7), run).stepStatus, { prepare_shipment: "retrying" });
+  });
+});
+
 describe("live records extend the model", () => {
   const { run, records } = orchestrationRun();
 

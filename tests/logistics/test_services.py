@@ -1,19 +1,30 @@
-"""Logistics on its own: the partner choice rule and assigning a shipment once."""
+"""Logistics on its own: the partner choice rule, assigning a shipment once, delivering it in time."""
 
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from logistics.models import DeliveryPartner, Shipment, ShipmentStatus
-from logistics.services import NoPartnerAvailable, partner_assign, partner_choose
+from logistics.services import (
+    NoPartnerAvailable,
+    delivery_estimate,
+    partner_assign,
+    partner_choose,
+    shipments_deliver_due,
+)
+from workflowviz.contracts import NoRoomYet
 
 _order_ids = itertools.count(10_000)
 
 
-def partner(name, *, region="north", capacity=10, active=True, load=0, closed=0):
+def partner(name, *, region="north", capacity=10, active=True, load=0, closed=0, delivery_seconds=60.0):
     """A partner carrying `load` open shipments and `closed` delivered ones."""
-    created = DeliveryPartner.objects.create(name=name, region=region, capacity=capacity, active=active)
+    created = DeliveryPartner.objects.create(
+        name=name, region=region, capacity=capacity, active=active, delivery_seconds=delivery_seconds
+    )
     for index in range(load + closed):
         Shipment.objects.create(
             order_id=next(_order_ids),
@@ -67,7 +78,7 @@ def test_the_lowest_load_to_capacity_ratio_wins_ties_go_to_the_larger(a, b, winn
 
 def test_a_partner_without_capacity_is_never_chosen(db):
     partner("Zero", capacity=0)
-    with pytest.raises(NoPartnerAvailable, match="north"):
+    with pytest.raises(NoPartnerAvailable, match="^no partner with room in north$"):
         partner_choose(region="north")
 
 
@@ -119,3 +130,52 @@ def test_assignments_spread_the_load(db):
     with pytest.raises(NoPartnerAvailable):
         partner_assign(order_id=99, region="north", quantity=1)
     assert len(set(Shipment.objects.values_list("tracking_number", flat=True))) == 6
+
+
+def assigned_ago(shipment: Shipment, seconds: float) -> None:
+    Shipment.objects.filter(pk=shipment.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_a_full_region_means_waiting_for_room_not_a_plain_failure(db):
+    partner("Full", capacity=1, load=1)
+    with pytest.raises(NoRoomYet):  # the engine waits for capacity on this one
+        partner_choose(region="north")
+
+
+def test_a_shipment_is_delivered_after_its_partners_delivery_time_which_frees_the_room(db):
+    van = partner("Van", capacity=1, delivery_seconds=5)
+    first = partner_assign(order_id=1, region="north", quantity=1)
+    with pytest.raises(NoPartnerAvailable):
+        partner_assign(order_id=2, region="north", quantity=1)
+
+    assigned_ago(first, 6)
+    second = partner_assign(order_id=2, region="north", quantity=1)
+
+    first.refresh_from_db()
+    assert (first.status, second.partner, second.status) == (ShipmentStatus.DELIVERED, van, ShipmentStatus.ASSIGNED)
+    # Delivered when the partner's delivery time was up, not when somebody noticed.
+    assert first.delivered_at == first.created_at + timedelta(seconds=5)
+
+
+def test_only_shipments_past_their_own_partners_delivery_time_are_delivered(db):
+    quick, slow = partner("Quick", delivery_seconds=2), partner("Slow", delivery_seconds=30)
+    elsewhere = partner("Elsewhere", region="south", delivery_seconds=2)
+    shipments = {
+        p.name: Shipment.objects.create(order_id=n, partner=p, region=p.region, quantity=1, tracking_number=f"T{n}")
+        for n, p in enumerate([quick, slow, elsewhere], start=1)
+    }
+    for shipment in shipments.values():
+        assigned_ago(shipment, 10)
+    Shipment.objects.filter(pk=shipments["Quick"].pk).update(status=ShipmentStatus.CANCELLED)
+
+    assert shipments_deliver_due(region="north") == 0  # the quick one was cancelled; the slow one is on its way
+    statuses = dict(Shipment.objects.values_list("partner__name", "status"))
+    assert statuses == {"Quick": "cancelled", "Slow": "assigned", "Elsewhere": "assigned"}
+
+
+def test_the_estimate_counts_delivered_shipments_as_free_room(db):
+    partner("Van", capacity=1, delivery_seconds=5)
+    shipment = partner_assign(order_id=1, region="north", quantity=1)
+    assert delivery_estimate(region="north") == 7  # full: the slowest estimate
+    assigned_ago(shipment, 6)
+    assert delivery_estimate(region="north") == 1

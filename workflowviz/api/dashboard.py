@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from orders.bursts import BOTH, MAX_BURST_CHUNK, burst_place
 from workflowviz.engine.design import MAX_LATENCY_MS
 from workflowviz.engine.models import Pattern
-from workflowviz.engine.selectors import run_statuses
+from workflowviz.engine.selectors import run_failure_reasons, run_statuses
 from workflowviz.roles import VIEWER
 from workflowviz.values import is_whole
 
@@ -107,4 +107,6 @@ def runs_statuses(request):
     counts: dict[str, int] = {}
     for status in statuses.values():
         counts[status] = counts.get(status, 0) + 1
-    return JsonResponse({"statuses": statuses, "counts": counts})
+    # Why the runs that did not succeed ended so, from their records (the burst summary shows it).
+    reasons = run_failure_reasons(run_ids) if counts.keys() - {"running", "compensating", "succeeded"} else {}
+    return JsonResponse({"statuses": statuses, "counts": counts, "reasons": reasons})

@@ -169,7 +169,11 @@ DASHBOARD_PATHS = {
             },
         },
         {
-            "200": _ok("Run id → status, and how many runs have each status.", OBJECT),
+            "200": _ok(
+                "Run id → status, how many runs have each status, and why the failed or compensated ones ended so"
+                " (reason → runs, from their records).",
+                OBJECT,
+            ),
             "400": _error("Malformed JSON, missing or unknown fields."),
             "403": _error("Session without a CSRF token."),
             "422": _error("Not a list of at most 1000 run ids."),

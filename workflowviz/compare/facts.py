@@ -8,6 +8,7 @@ import math
 from collections import Counter
 
 from workflowviz.engine.models import FINAL_RUN_STATUSES, IN_FLIGHT_STEP_STATUSES, Pattern, StepStatus
+from workflowviz.engine.selectors import REASON_KINDS, reason_text
 from workflowviz.stats import percentile, percentiles
 
 LEGACY_COORDINATOR = "orders"  # runs made before designs named their coordinator
@@ -86,6 +87,14 @@ def _fault_facts(records: list[dict], step_service: dict[str, str], service: str
     return facts
 
 
+def _failure_reason(run: dict, records: list[dict]) -> str:
+    """Why a run that ended without succeeding did: the reason its first run.compensating (or final) record gives."""
+    if run["status"] not in ("compensated", "failed"):
+        return ""
+    reasons = [record.get("payload__reason") for record in records if record["kind"] in REASON_KINDS]
+    return reason_text(reasons[0] if reasons else "")
+
+
 def run_facts(run: dict, records: list[dict], steps: list[dict], *, down: list[str] = ()) -> dict:
     """The figures of one run.
 
@@ -110,6 +119,7 @@ def run_facts(run: dict, records: list[dict], steps: list[dict], *, down: list[s
         "order_id": run.get("order_id"),
         "pattern": run["pattern"],
         "status": run["status"],
+        "reason": _failure_reason(run, records),
         "latency_ms": _ms(run["created_at"], run["finished_at"]) if final and run["finished_at"] else None,
         "messages": messages,
         "retries": kinds["step.retried"],
@@ -149,6 +159,7 @@ def pattern_aggregate(facts: list[dict], *, down: list[str] = ()) -> dict:
     messages = {kind: sum(fact["messages"][kind] for fact in facts) for kind in (*MESSAGE_KINDS, "total")}
     messages["per_order"] = _median([fact["messages"]["total"] for fact in facts])
     waiting = Counter((w["step_id"], w["service"]) for fact in facts for w in fact["waiting_at"])
+    reasons = Counter(fact["reason"] for fact in facts if fact.get("reason"))
     faults = {}
     for service in down:
         each = [fact["faults"][service] for fact in facts if service in fact["faults"]]
@@ -167,6 +178,7 @@ def pattern_aggregate(facts: list[dict], *, down: list[str] = ()) -> dict:
         "runs": len(facts),
         "finished": sum(statuses[status] for status in FINAL),
         "statuses": dict(sorted(statuses.items())),
+        "reasons": [{"reason": reason, "runs": runs} for reason, runs in reasons.most_common()],
         "latency_ms": percentiles(latencies),
         "messages": messages,
         "retries": sum(fact["retries"] for fact in facts),

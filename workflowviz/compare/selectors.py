@@ -15,7 +15,7 @@ from .words import PATTERNS, Words, fault_text, words_for
 
 # The payload keys the facts need; message bodies and results are never read.
 RECORD_FIELDS = ["run_id", "seq", "service", "kind", "step_id", "message_type", "at"]
-PAYLOAD_KEYS = ["payload__kind", "payload__to", "payload__type", "payload__subscribers"]
+PAYLOAD_KEYS = ["payload__kind", "payload__to", "payload__type", "payload__subscribers", "payload__reason"]
 RUN_FIELDS = ["id", "pattern", "status", "created_at", "finished_at", "graph", "order_id"]
 
 

@@ -16,6 +16,8 @@ def _outcome(agg: dict) -> str:
         return "–"
     parts = [f"{agg['statuses'][s]} {s}" for s in STATUS_ORDER if agg["statuses"].get(s)]
     text = ", ".join(parts)
+    if agg.get("reasons"):  # why the runs that did not succeed ended so: "12 no partner with room in north"
+        text += " — " + "; ".join(f"{r['runs']} {r['reason']}" for r in agg["reasons"][:3])
     if agg["waiting_at"]:
         held = "; ".join(f"{w['runs']} at {w['step_id']} ({label(w['service'])})" for w in agg["waiting_at"][:3])
         text += f" · waiting: {held}"

@@ -13,6 +13,8 @@ from typing import Protocol
 from django.db import DatabaseError
 from django.utils import timezone
 
+from workflowviz.contracts import NoRoomYet
+
 from .attempts import attempt_failed
 from .design import Design, Step, graph_of
 from .messages import message_claim, message_received, step_status_set
@@ -88,7 +90,10 @@ def step_execute(message: OutboxMessage, wiring: Wiring) -> str:
         raise  # infrastructure trouble, not a step failure: the job fails and the reconciler resends
     except Exception as error:  # noqa: BLE001 - any other error is the step's failure
         reason = f"{type(error).__name__}: {error}"
-        return _failed(message, step, reason, wiring, received_at=None if started_early else received_at)
+        no_room = isinstance(error, NoRoomYet)  # the step waits for capacity instead of failing
+        return _failed(
+            message, step, reason, wiring, received_at=None if started_early else received_at, no_room=no_room
+        )
 
 
 def _action_run(graph: Design, step: Step, message: OutboxMessage, data: dict) -> StepResult:
@@ -174,7 +179,9 @@ def _message_dropped(unit: Unit, message: OutboxMessage, step: Step) -> None:
     )
 
 
-def _failed(message: OutboxMessage, step: Step, error: str, wiring: Wiring, *, received_at) -> str:
+def _failed(
+    message: OutboxMessage, step: Step, error: str, wiring: Wiring, *, received_at, no_room: bool = False
+) -> str:
     with unit_of_work(message.run_id) as unit:
         if not message_claim(message):
             return "duplicate"
@@ -182,8 +189,8 @@ def _failed(message: OutboxMessage, step: Step, error: str, wiring: Wiring, *, r
             # The attempt's transaction was rolled back: record that it was received and started.
             message_received(unit, message, step.service, received_at)
             _started(unit, message, step, received_at)
-        if attempt_failed(unit, step=step, message=message, error=error, lane=step.service):
-            return "retrying"
+        if attempt_failed(unit, step=step, message=message, error=error, lane=step.service, no_room=no_room):
+            return "waiting" if no_room else "retrying"
         if unit.run.status == RunStatus.RUNNING:
             wiring.gave_up(unit, step, error, message)
     return "failed"

@@ -198,6 +198,11 @@ def _retried(state: RunReplayed, record: Record) -> None:
     step.status, step.error = StepStatus.RETRYING, record.payload.get("error", "")
 
 
+def _waiting(state: RunReplayed, record: Record) -> None:
+    step = state.step(record)
+    step.status, step.error = StepStatus.RETRYING, record.payload.get("reason", "")
+
+
 def _failed(state: RunReplayed, record: Record) -> None:
     step = state.step(record)
     step.status = StepStatus.FAILED
@@ -235,6 +240,7 @@ _HANDLERS: dict[str, Callable[[RunReplayed, Record], None]] = {
     RecordKind.STEP_STARTED: _started,
     RecordKind.STEP_SUCCEEDED: _succeeded,
     RecordKind.STEP_RETRIED: _retried,
+    RecordKind.STEP_WAITING: _waiting,
     RecordKind.STEP_FAILED: _failed,
     RecordKind.STEP_CANCELLED: _step_status(StepStatus.CANCELLED),
     RecordKind.STEP_SKIPPED: _step_status(StepStatus.SKIPPED),

@@ -1,6 +1,10 @@
 """Reads of runs for the API and the pages, and the one JSON shape of an event record."""
 
-from .models import Run
+import re
+from collections import Counter
+
+from .models import EventRecord, Run
+from .vocabulary import RecordKind, RunStatus
 
 EVENT_FIELDS = ["run_id", "seq", "service", "kind", "step_id", "message_id", "message_type", "payload", "at"]
 
@@ -74,3 +78,29 @@ def run_detail_json(run: Run, *, after_seq: int = 0) -> dict:
 def run_statuses(run_ids: list[str]) -> dict[str, str]:
     """Run id → status for the runs that exist among `run_ids`."""
     return {str(run_id): status for run_id, status in Run.objects.filter(pk__in=run_ids).values_list("id", "status")}
+
+
+# The first of these a run wrote says why it did not succeed: the failure that started the undoing.
+REASON_KINDS = (RecordKind.RUN_COMPENSATING, RecordKind.RUN_FAILED, RecordKind.RUN_COMPENSATED)
+_ERROR_CLASS = re.compile(r"^[A-Z][A-Za-z0-9_]*: ")
+
+
+def reason_text(reason: str) -> str:
+    """A failure reason in the product's words: without the exception's class name that the step's error
+    starts with ("NoPartnerAvailable: no partner with room in north" → "no partner with room in north")."""
+    return _ERROR_CLASS.sub("", reason or "", count=1) or "no reason recorded"
+
+
+def run_failure_reasons(run_ids: list) -> dict[str, int]:
+    """Why the runs among `run_ids` that ended without succeeding ended so: reason → runs, most first."""
+    rows = (
+        EventRecord.objects.filter(
+            run_id__in=run_ids, kind__in=REASON_KINDS, run__status__in=(RunStatus.COMPENSATED, RunStatus.FAILED)
+        )
+        .order_by("run_id", "seq")
+        .values_list("run_id", "payload__reason")
+    )
+    first: dict = {}
+    for run_id, reason in rows:
+        first.setdefault(run_id, reason)
+    return dict(Counter(reason_text(reason) for reason in first.values()).most_common())

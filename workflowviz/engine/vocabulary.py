@@ -74,6 +74,7 @@ class RecordKind(StrEnum):
     STEP_STARTED = "step.started"
     STEP_SUCCEEDED = "step.succeeded"
     STEP_RETRIED = "step.retried"
+    STEP_WAITING = "step.waiting"
     STEP_FAILED = "step.failed"
     STEP_TIMED_OUT = "step.timed_out"
     STEP_CANCELLED = "step.cancelled"
@@ -121,7 +122,10 @@ PAYLOADS: dict[RecordKind, PayloadSpec] = {
         "an attempt ended with one of the action's outcomes", "event result ms attempt started_at", "visit"
     ),
     RecordKind.STEP_RETRIED: _spec("an attempt failed; another follows", "attempt error retry_in_s", "compensation"),
-    RecordKind.STEP_FAILED: _spec("the step failed for good", "error", "attempt compensation"),
+    RecordKind.STEP_WAITING: _spec(
+        "waiting for capacity: no room for the step yet; it asks again", "attempt reason retry_in_s waited_s"
+    ),
+    RecordKind.STEP_FAILED: _spec("the step failed for good", "error", "attempt compensation waited_s"),
     RecordKind.STEP_TIMED_OUT: _spec("the coordinator gave up waiting for a reply", "reason"),
     RecordKind.STEP_CANCELLED: _spec("the step will not run: the run is being undone"),
     RecordKind.STEP_SKIPPED: _spec("the step never ran: its branch was not taken", "reason"),

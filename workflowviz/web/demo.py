@@ -20,14 +20,16 @@ PRODUCTS = [
     ("MUG-BLUE", "Blue stoneware mug", "14.00", "nordic"),
     ("RUG-WOOL", "Wool rug 160x230", "340.00", "nordic"),
 ]
+# name, region, capacity (open shipments at once), delivery time in seconds (then the room is free again):
+# short enough that a burst waits for room seconds at a time, not minutes.
 PARTNERS = [
-    ("Northwind Couriers", "north", 500),
-    ("Polar Express", "north", 200),
-    ("Southern Cross Freight", "south", 400),
-    ("Sunline Delivery", "south", 150),
-    ("Eastbound Logistics", "east", 300),
-    ("Westway Parcel", "west", 300),
-    ("Sunset Vans", "west", 100),
+    ("Northwind Couriers", "north", 500, 20.0),
+    ("Polar Express", "north", 200, 10.0),
+    ("Southern Cross Freight", "south", 400, 20.0),
+    ("Sunline Delivery", "south", 150, 10.0),
+    ("Eastbound Logistics", "east", 300, 15.0),
+    ("Westway Parcel", "west", 300, 15.0),
+    ("Sunset Vans", "west", 100, 10.0),
 ]
 DEMO_STOCK = 1_000_000
 # What each seller has on hand for the stock check (order-fulfilment-stock): plenty, except a few
@@ -49,6 +51,8 @@ def demo_seed() -> dict[str, int]:
             sku=sku,
             defaults={"on_hand": SELLER_STOCK.get(sku, SELLER_STOCK_DEFAULT)},
         )
-    for name, region, capacity in PARTNERS:
-        DeliveryPartner.objects.get_or_create(name=name, defaults={"region": region, "capacity": capacity})
+    for name, region, capacity, delivery_seconds in PARTNERS:
+        DeliveryPartner.objects.get_or_create(
+            name=name, defaults={"region": region, "capacity": capacity, "delivery_seconds": delivery_seconds}
+        )
     return {"sellers": len(SELLERS), "products": len(PRODUCTS), "delivery partners": len(PARTNERS)}
