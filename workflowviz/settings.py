@@ -141,7 +141,9 @@ STATICFILES_DIRS = [
     ("npm/cytoscape-dagre", NODE_MODULES / "cytoscape-dagre"),
     ("npm/cytoscape-edgehandles", NODE_MODULES / "cytoscape-edgehandles"),
 ]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only production collects static files; elsewhere WhiteNoise serves them from the finders (and would
+# warn about a STATIC_ROOT that does not exist).
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 if PRODUCTION:
     # whitenoise serves the collected, compressed, hashed files (manage.py collectstatic).
     STORAGES = {

@@ -260,7 +260,16 @@ export class Timeline {
       const canvas = cache ? cache.canvas : document.createElement("canvas");
       canvas.width = this.canvas.width;
       canvas.height = this.canvas.height;
-      cache = this._cache = { key, canvas, ctx: canvas.getContext("2d"), bars: 0, arrows: 0, markers: 0, hits: [] };
+      cache = this._cache = {
+        key,
+        canvas,
+        ctx: canvas.getContext("2d"),
+        bars: 0,
+        arrows: 0,
+        markers: 0,
+        hits: [],
+        markerTails: new Map(), // lane → x of the last marker drawn on it
+      };
       cache.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       this._drawLanes(cache.ctx, model, laneTops, width, height, x);
     }
@@ -288,7 +297,7 @@ export class Timeline {
       clip(cache.ctx);
       this._drawBars(cache.ctx, model.bars.slice(cache.bars, bars), x, rowY, end, width, cache.hits);
       this._drawArrows(cache.ctx, model.arrows.slice(cache.arrows, arrows), x, rowY, end, width, cache.hits);
-      this._drawMarkers(cache.ctx, model.markers.slice(cache.markers, markers), x, rowY, width, cache.hits);
+      this._drawMarkers(cache.ctx, model.markers.slice(cache.markers, markers), x, rowY, width, cache);
       cache.ctx.restore();
       Object.assign(cache, { bars, arrows, markers });
     }
@@ -548,11 +557,15 @@ export class Timeline {
     }
   }
 
-  _drawMarkers(ctx, markers, x, rowY, width, hits) {
+  _drawMarkers(ctx, markers, x, rowY, width, { hits, markerTails }) {
     const r = this.compact ? 3.5 : 4.5;
     const groups = new Map(); // "shape|colour" → [x, y, x, y…]
     for (const marker of markers) {
-      const mx = x(marker.t);
+      let mx = x(marker.t);
+      // Records of one moment on one lane stand side by side, so that each can be seen and clicked.
+      const tail = markerTails.get(marker.lane);
+      if (tail !== undefined && Math.abs(mx - tail) < r * 2) mx = tail + r * 2;
+      markerTails.set(marker.lane, mx);
       if (mx < this.gutter - r || mx > width + r) continue;
       const my = rowY(marker.lane, 0);
       if (my === null) continue;

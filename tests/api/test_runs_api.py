@@ -165,7 +165,7 @@ def test_a_bad_after_seq_answers_400(after_seq, api, run_id):
     assert list(errors_of(api.get(f"/api/runs/{run_id}", {"after_seq": after_seq}), 400)) == ["after_seq"]
 
 
-def test_a_finished_run_shows_every_step_done_by_its_service(demo, admin_user):
+def test_a_finished_run_shows_every_step_done_by_its_service(demo, admin_user, workers_paused):
     api = ApiClient(token_issue(user=admin_user))
     order = place("orchestration", region="east")
     drain_until_final([order.run_id])
