@@ -105,18 +105,20 @@ def test_a_declared_design_started_from_the_dashboard_ends_high_in_both_patterns
         assert nodes["high"]["fill"] == "#23915a" and nodes["high"]["label"].startswith("✓ high")
         assert nodes["ok"]["skipped"] and nodes["ok"]["border"] == "dashed" and nodes["ok"]["label"].startswith("⊘")
 
-        # The end reached is a marker on the lane of whoever noticed it; its details say the result.
-        end = page.evaluate(
+        # The end reached is a marker on the lane of whoever noticed it; its details say the result. The
+        # click is dispatched where the marker is drawn in the same task that finds it, so a late layout
+        # shift (the legend, the graph) cannot move the timeline between finding and clicking.
+        lane = page.evaluate(
             """() => {
                 const timeline = window.wfv.view.timeline;
                 const at = timeline.positionOf(h => h.type === 'marker' && h.item.kind === 'end.reached');
                 const box = timeline.canvas.getBoundingClientRect();
-                return {x: box.left + at.x, y: box.top + at.y,
-                        lane: timeline.hits.find(h => h.type === 'marker' && h.item.kind === 'end.reached').item.lane};
+                timeline.canvas.dispatchEvent(new MouseEvent('click', {
+                    clientX: box.left + at.x, clientY: box.top + at.y, bubbles: true}));
+                return timeline.hits.find(h => h.type === 'marker' && h.item.kind === 'end.reached').item.lane;
             }"""
         )
-        assert end["lane"] == ("engine" if pattern == "choreography" else service)
-        page.mouse.click(end["x"], end["y"])
+        assert lane == ("engine" if pattern == "choreography" else service)
         page.wait_for_selector("#details h3")
         assert page.inner_text("#details h3") == "End high reached"
         assert "high" in page.inner_text("#details .facts")
