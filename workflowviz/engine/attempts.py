@@ -64,9 +64,7 @@ def attempt_failed(
         if unit.run.status == RunStatus.RUNNING and waited_s < policy.timeout_seconds:
             _wait_for_capacity(unit, step=step, message=message, error=error, lane=lane, waits=waits, waited_s=waited_s)
             return True
-        return _give_up(
-            unit, step=step, message=message, error=error, lane=lane, extra={"waited_s": round(waited_s, 1)}
-        )
+        return _give_up(unit, step, lane, {"attempt": message.attempt, "error": error, "waited_s": round(waited_s, 1)})
     attempts_left = message.attempt - waits.count < policy.max_attempts
     if attempts_left and (compensation or unit.run.status == RunStatus.RUNNING):
         delay = policy.retry_delay(message.attempt - waits.count)
@@ -78,7 +76,10 @@ def attempt_failed(
         unit.record(service=lane, kind=RecordKind.STEP_RETRIED, step_id=step.id, payload=payload)
         message_resend(unit, message, delay_seconds=delay, sender=lane)
         return True
-    return _give_up(unit, step=step, message=message, error=error, lane=lane, compensation=compensation)
+    payload = {"attempt": message.attempt, "error": error}
+    if compensation:
+        payload["compensation"] = True
+    return _give_up(unit, step, lane, payload)
 
 
 def _wait_for_capacity(
@@ -98,20 +99,11 @@ def _wait_for_capacity(
     message_resend(unit, message, delay_seconds=delay, sender=lane)
 
 
-def _give_up(
-    unit: Unit,
-    *,
-    step: Step,
-    message: OutboxMessage,
-    error: str,
-    lane: str,
-    compensation: bool = False,
-    extra: dict | None = None,
-) -> bool:
+def _give_up(unit: Unit, step: Step, lane: str, payload: dict) -> bool:
+    """Fail the step, or its compensation (`payload["compensation"]`), for good, with the record of why."""
+    error = payload["error"]
     now = timezone.now()  # one instant for the state and its record, so that replay rebuilds it exactly
-    payload = {"attempt": message.attempt, "error": error, **(extra or {})}
-    if compensation:
-        payload["compensation"] = True
+    if payload.get("compensation"):
         step_status_set(unit, step.id, StepStatus.FAILED, error=f"compensation failed: {error}")
     else:
         step_status_set(unit, step.id, StepStatus.FAILED, finished_at=now, error=error)
