@@ -52,11 +52,16 @@ def _json(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _body(schema: dict) -> dict:
+    """A required JSON request body of this schema."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _error(description: str) -> dict:
     return _json(description, ERRORS)
 
 
-BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "/api/workflows/schema.json"}}}}
+BODY = _body({"$ref": "/api/workflows/schema.json"})
 SAVE_ERRORS = {
     "400": _json("Not JSON we accept (malformed, nested too deep, duplicate keys), or the wrong shape.", PROBLEMS),
     "401": UNAUTHORIZED,
@@ -189,32 +194,27 @@ def workflow_paths() -> dict:
                 "summary": "Copy a design (how a designer changes a built-in): a new design owned by the caller, "
                 "with the same steps.",
                 "parameters": [SLUG],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "properties": {
-                                    "slug": {
-                                        **DESIGN_SCHEMA["properties"]["slug"],
-                                        "description": "Default: <slug>-copy.",
-                                    },
-                                    "name": {
-                                        **DESIGN_SCHEMA["properties"]["name"],
-                                        "description": "Default: <name> (copy).",
-                                    },
-                                    "version": {
-                                        "type": "integer",
-                                        "minimum": 1,
-                                        "description": "The version copied (default: the latest).",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "slug": {
+                                **DESIGN_SCHEMA["properties"]["slug"],
+                                "description": "Default: <slug>-copy.",
+                            },
+                            "name": {
+                                **DESIGN_SCHEMA["properties"]["name"],
+                                "description": "Default: <name> (copy).",
+                            },
+                            "version": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "description": "The version copied (default: the latest).",
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     "201": _json("The copy, version 1, with its `owner`.", DESIGN),
                     "404": _error("No such design or version."),
@@ -258,22 +258,17 @@ def workflow_paths() -> dict:
         "/api/logins": {
             "post": {
                 "summary": "Sign in with a one-time code: starts a run of login-otp, which emails a code.",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "required": ["email"],
-                                "properties": {
-                                    "email": {"type": "string", "format": "email"},
-                                    "pattern": {"enum": ["orchestration", "choreography"], "default": "orchestration"},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["email"],
+                        "properties": {
+                            "email": {"type": "string", "format": "email"},
+                            "pattern": {"enum": ["orchestration", "choreography"], "default": "orchestration"},
+                        },
+                    }
+                ),
                 "responses": {
                     "201": _json("Started.", LOGIN),
                     "400": _error("Bad body."),
@@ -293,18 +288,13 @@ def workflow_paths() -> dict:
             "post": {
                 "summary": "Enter the code from the email; the verifying step checks it at once. Poll the login.",
                 "parameters": [{"name": "login_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["code"],
-                                "properties": {"code": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"type": "string"}},
+                    }
+                ),
                 "responses": {
                     "202": _json("Being checked.", LOGIN),
                     "400": _error("Bad body."),
