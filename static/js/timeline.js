@@ -8,6 +8,7 @@ import { el, clear, formatMs } from "./dom.js";
 import { BACKLOG_FACTOR, laneLabel, specialLanes } from "./timeline_model.js";
 import { serviceColour, vocabulary } from "./vocabulary.js";
 import { STATUS_COLORS } from "./status_colours.js";
+import { freeSpot } from "./marker_spots.js";
 
 const d3 = window.d3;
 
@@ -268,7 +269,7 @@ export class Timeline {
         arrows: 0,
         markers: 0,
         hits: [],
-        markerTails: new Map(), // lane → x of the last marker drawn on it
+        markerSpots: new Map(), // lane → x of each marker drawn on it
       };
       cache.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       this._drawLanes(cache.ctx, model, laneTops, width, height, x);
@@ -557,15 +558,13 @@ export class Timeline {
     }
   }
 
-  _drawMarkers(ctx, markers, x, rowY, width, { hits, markerTails }) {
+  _drawMarkers(ctx, markers, x, rowY, width, { hits, markerSpots }) {
     const r = this.compact ? 3.5 : 4.5;
     const groups = new Map(); // "shape|colour" → [x, y, x, y…]
     for (const marker of markers) {
-      let mx = x(marker.t);
       // Records of one moment on one lane stand side by side, so that each can be seen and clicked.
-      const tail = markerTails.get(marker.lane);
-      if (tail !== undefined && Math.abs(mx - tail) < r * 2) mx = tail + r * 2;
-      markerTails.set(marker.lane, mx);
+      if (!markerSpots.has(marker.lane)) markerSpots.set(marker.lane, []);
+      const mx = freeSpot(markerSpots.get(marker.lane), x(marker.t), r * 2);
       if (mx < this.gutter - r || mx > width + r) continue;
       const my = rowY(marker.lane, 0);
       if (my === null) continue;
