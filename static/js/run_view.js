@@ -232,6 +232,8 @@ export function runViewMount(root, { runId, orderId = null, source, adminLinks =
     mounted.stopped = true;
     if (mounted.replay) mounted.replay.stop();
     view.stop();
+    view.timeline.stop();
+    if (mounted.graph) mounted.graph.destroy();
   }
 
   return mounted;
