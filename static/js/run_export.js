@@ -67,6 +67,8 @@ export function exportParse(text, { format, formatVersion, maxBytes }) {
   if (data.graph === undefined) throw new ExportError('The file has no "graph" (the run\'s design).');
   if (!isObject(data.graph) || !Array.isArray(data.graph.steps))
     throw new ExportError('"graph" must be an object with a list of "steps".');
+  const step = data.graph.steps.findIndex((each) => !isObject(each) || typeof each.id !== "string" || !each.id);
+  if (step !== -1) throw new ExportError(`graph.steps[${step}] must be an object with an "id".`);
   if (data.events === undefined) throw new ExportError('The file has no "events" (the run\'s event records).');
   if (!Array.isArray(data.events)) throw new ExportError('"events" must be an array of event records.');
   if (data.steps !== undefined && !Array.isArray(data.steps)) throw new ExportError('"steps" must be an array.');

@@ -62,7 +62,7 @@ async function open(file) {
     const parsed = exportParse(await file.text(), expected);
     await show(file, parsed);
   } catch (error) {
-    refuse(file.name, error instanceof ExportError ? error.message : `could not read it (${error.message}).`);
+    refuse(file.name, error instanceof ExportError ? error.message : `could not read or draw it (${error.message}).`);
   } finally {
     input.value = ""; // the same file chosen again opens again
   }
