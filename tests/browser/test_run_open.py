@@ -2,9 +2,10 @@
 
 import json
 
+from django.test import Client
+
 from orders.services import order_place
 from tests.browser.conftest import BROWSER_TEST, SCREENSHOTS
-from tests.browser.test_timeline import log_in_through_the_form
 from tests.conftest import ApiClient, runs_wait_final
 from workflowviz.api.tokens import token_issue
 
@@ -32,7 +33,9 @@ def test_a_run_exported_from_its_page_opens_read_only_and_a_bad_file_is_refused(
     runs_wait_final([order.run_id])
     api = ApiClient(token_issue(user=admin_user))
     detail = api.get(f"/api/runs/{order.run_id}").json()
-    log_in_through_the_form(page, web_url)
+    session = Client()
+    session.force_login(admin_user)  # a session cookie for the browser: quicker than the login form
+    page.context.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": web_url}])
 
     # The run page's Export link downloads the file (through daphne, streamed).
     page.goto(f"{web_url}/runs/{order.run_id}/")
@@ -58,14 +61,16 @@ def test_a_run_exported_from_its_page_opens_read_only_and_a_bad_file_is_refused(
     assert page.inner_text("#record-count") == f"{len(detail['events'])} records"
     assert page.locator("#live, #export, #order-form, .fault-controls").count() == 0
 
-    # Replay from the file, to its end at the fastest speed: the same picture again.
+    # Replay from the file: back to the start, then to the end with the scrubber: the same picture again.
     page.click("#replay-open")
-    page.select_option("#replay-speed", "max")
-    page.wait_for_function(
-        "() => { const d = document.getElementById('run-page').dataset;"
-        " return d.replayPlaying === 'false' && d.replayPosition === d.replayCount; }"
-    )
+    page.click("#replay-back")  # pauses it
+    page.focus("#replay-scrubber")
+    page.keyboard.press("Home")
+    page.wait_for_selector("#run-page[data-replay-position='0'][data-replay-playing=false]")
+    page.keyboard.press("End")
+    page.wait_for_selector(f"#run-page[data-replay-position='{opened['count']}']")
     assert int(page.get_attribute("#run-page", "data-replay-count")) == opened["count"]
+    assert page.evaluate("window.wfv.replay.model.count") == opened["count"]
     page.click("#replay-live")
     # A step's details, without admin links: the file's ids are another database's.
     page.evaluate("() => window.wfv.view.timeline.select(window.wfv.view.timeline.hits.find(h => h.type === 'bar'))")
