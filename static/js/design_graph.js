@@ -181,6 +181,11 @@ export class DesignGraph {
     this._drawLegend();
   }
 
+  /** Let go of cytoscape's renderer and listeners (its page replaces the graph). */
+  destroy() {
+    this.cy.destroy();
+  }
+
   /** The step nodes (the trigger aside). */
   _stepNodes() {
     return this.cy.nodes(".step, .end");

@@ -70,8 +70,11 @@ function payloadShown(hit) {
   return byKind;
 }
 
-/** Fill `panel` with the details of a timeline hit ({type, item}) of the run described by `run`. */
-export function showDetails(panel, hit, { model, runId, orderId }) {
+/**
+ * Fill `panel` with the details of a timeline hit ({type, item}) of the run described by `run`.
+ * links: false leaves out the admin links (a run opened from a file: its ids are another database's).
+ */
+export function showDetails(panel, hit, { model, runId, orderId, links: withLinks = true }) {
   clear(panel);
   if (!hit) {
     panel.append(el("p", { class: "muted", text: "Click a bar, an arrow or a marker for its details." }));
@@ -152,7 +155,7 @@ export function showDetails(panel, hit, { model, runId, orderId }) {
   }
   panel.append(el("h3", { text: title }), facts);
   if (why) panel.append(why);
-  const links = adminLinks(payloads, { runId, orderId, services });
+  const links = withLinks ? adminLinks(payloads, { runId, orderId, services }) : [];
   if (links.length) {
     panel.append(
       el("h4", { text: "Admin records" }),

@@ -1,5 +1,6 @@
 // One run drawn live: its records (RunStore), their model and the timeline, kept in step.
-// Used by the run page and by the dashboard's "watching" panel.
+// Used by the run page (a run of this server, or one opened from an export file: the store's source),
+// by the dashboard's "watching" panel and by the compare page.
 
 import { RunStore } from "./run_store.js";
 import { TimelineModel } from "./timeline_model.js";
@@ -10,16 +11,17 @@ export class LiveRun {
    * @param {HTMLElement} root gets data-* attributes describing what is on screen (tests read them)
    * @param {HTMLElement} timelineElement
    * @param {string} runId
-   * @param {{compact?: boolean, onSelect?: Function, onUpdate?: Function}} options
+   * @param {{compact?: boolean, onSelect?: Function, onUpdate?: Function, source?: object}} options
+   *   source: where the records come from (run_store.js); the API by default
    */
-  constructor(root, timelineElement, runId, { compact = false, onSelect, onUpdate = () => {} } = {}) {
+  constructor(root, timelineElement, runId, { compact = false, onSelect, onUpdate = () => {}, source } = {}) {
     this.root = root;
     this.runId = runId;
     this.onUpdate = onUpdate;
     this.model = null;
     this.replaying = false; // a replay has the timeline: records are still folded, not drawn
     this.skew = Infinity; // browser clock minus server clock, plus the smallest delivery delay seen
-    this.store = new RunStore(runId, { onChange: () => this.schedule() });
+    this.store = new RunStore(runId, { onChange: () => this.schedule(), ...(source ? { source } : {}) });
     this.timeline = new Timeline(timelineElement, { compact, onSelect });
   }
 
@@ -82,13 +84,13 @@ export class LiveRun {
       result: this.result,
     });
     this.onUpdate(this);
-    if (running && !this._ticker) {
+    if (this.ticking && !this._ticker) {
       // Running bars grow with the clock between records.
       this._ticker = setInterval(() => {
         if (this.model && !store.final && !this.replaying)
           this.timeline.setModel(this.model, { nowRel: Math.max(this.model.tMax, this.nowRel()), running: true });
       }, 100);
-    } else if (!running && this._ticker) {
+    } else if (!this.ticking && this._ticker) {
       clearInterval(this._ticker);
       this._ticker = null;
     }
@@ -99,9 +101,14 @@ export class LiveRun {
     return (this.model && this.model.result) || (this.store.summary && this.store.summary.result) || "";
   }
 
+  /** Running bars grow with the clock: a run still running, and live (an export file's run stands still). */
+  get ticking() {
+    return !this.store.final && this.store.source.live;
+  }
+
   /** Draw the live model now (also when a replay gives the timeline back). */
   draw() {
-    const running = !this.store.final;
+    const running = this.ticking;
     this.timeline.render(this.model, {
       nowRel: running ? Math.max(this.model.tMax, this.nowRel()) : this.model.tMax,
       running,

@@ -3,6 +3,8 @@
 // Records reach the page twice over: the API (complete, in order) and the websocket (live, at most
 // once). The store keeps them by `seq`, ignores duplicates, and when a sequence number is skipped,
 // the socket reconnects, or the run goes quiet before its end, it fetches `?after_seq=` what it lacks.
+// Where the records come from is the store's source: the API (a run of this server, live), or data in
+// hand (an export file opened on /runs/open/: everything is there, nothing is asked for).
 
 import { apiGet } from "./http.js";
 
@@ -15,10 +17,23 @@ export function isFinal(status) {
   return FINAL.has(status);
 }
 
+/** The run on this server: GET /api/runs/<id> first, then `?after_seq=` whatever is missing; live. */
+export function apiSource(runId) {
+  const path = `/api/runs/${encodeURIComponent(runId)}`;
+  return { live: true, load: () => apiGet(path), after: (seq) => apiGet(`${path}?after_seq=${seq}`) };
+}
+
+/** A run's data in hand (the API's shape: summary, graph, steps, events): nothing more will come. */
+export function dataSource(data) {
+  return { live: false, load: async () => data, after: null };
+}
+
 export class RunStore {
-  constructor(runId, { onChange = () => {} } = {}) {
+  /** @param {{onChange?: Function, source?: {live: boolean, load: Function, after: Function|null}}} options */
+  constructor(runId, { onChange = () => {}, source = apiSource(runId) } = {}) {
     this.runId = runId;
     this.onChange = onChange;
+    this.source = source;
     this.bySeq = [];
     this.count = 0;
     this.contiguous = 0; // every record up to here is present
@@ -43,14 +58,14 @@ export class RunStore {
   /** First load: the run's summary, graph and every record committed so far. */
   async load() {
     const started = performance.now();
-    const data = await apiGet(`/api/runs/${encodeURIComponent(this.runId)}`);
+    const data = await this.source.load();
     this.fetchMs = performance.now() - started;
     const { events, ...summary } = data;
     this.summary = summary;
     this.loaded = true;
     this.stats.fetches += 1;
     this.add(events, "api");
-    if (this.contiguous < summary.last_seq) this.fill("load");
+    if (this.contiguous < summary.last_seq && this.source.after) this.fill("load");
     return this;
   }
 
@@ -88,7 +103,7 @@ export class RunStore {
 
   /** Fetch every record after the last contiguous one; concurrent calls coalesce into one more fetch. */
   fill(reason = "gap") {
-    if (!this.loaded) return Promise.resolve();
+    if (!this.loaded || !this.source.after) return Promise.resolve();
     if (reason === "reconnect") this.stats.reconnects += 1;
     if (this._filling) {
       this._again = true;
@@ -99,7 +114,7 @@ export class RunStore {
       do {
         this._again = false;
         try {
-          const data = await apiGet(`/api/runs/${encodeURIComponent(this.runId)}?after_seq=${this.contiguous}`);
+          const data = await this.source.after(this.contiguous);
           this.stats.fetches += 1;
           const { events, ...summary } = data;
           this.summary = { ...this.summary, ...summary };
@@ -122,6 +137,12 @@ export class RunStore {
   /** Ask the API now and then while the run goes quiet, and once after it ended: tail records may be lost too. */
   watch() {
     clearInterval(this._watch);
+    if (!this.source.live) {
+      // Data in hand: there is nothing to wait for.
+      this.settled = true;
+      this.onChange(this);
+      return;
+    }
     let settledAt = null;
     this._watch = setInterval(() => {
       if (!this.loaded) return;

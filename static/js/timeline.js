@@ -120,7 +120,16 @@ export class Timeline {
     this.canvas.addEventListener("mousemove", (event) => this._hover(event));
     this.canvas.addEventListener("mouseleave", () => this._hideTooltip());
     this.canvas.addEventListener("click", (event) => this.select(this.hitAt(...this._point(event))));
-    new ResizeObserver(() => this.requestDraw()).observe(container);
+    this._resize = new ResizeObserver(() => this.requestDraw());
+    this._resize.observe(container);
+  }
+
+  /** Draw no more (its page replaces it): no frame pending, no redraw on resize. */
+  stop() {
+    this._resize.disconnect();
+    cancelAnimationFrame(this._raf);
+    this._raf = 0;
+    this.model = null;
   }
 
   /**

@@ -21,6 +21,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 PAGES = [
     ("/compare/", "#compare[data-ready=true]"),
     ("/metrics/", '#metrics[data-loading="false"]'),
+    ("/runs/open/", "#open-page[data-state=empty]"),
     ("/designer/", "table.designs"),
     ("/designer/order-fulfilment/", "#designer[data-ready=true]"),
     ("/designer/try/login/", "#otp-start"),

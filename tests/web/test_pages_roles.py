@@ -8,7 +8,7 @@ from django.test import Client
 
 from workflowviz.engine.models import Run
 
-PAGES = ["/", "/runs/{run_id}/"]
+PAGES = ["/", "/runs/{run_id}/", "/runs/open/"]
 OPERATOR_MARKERS = ['id="order-form"', 'id="burst-form"', 'data-can-operate="true"']
 
 

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 
 from workflowviz.compare.openapi import comparison_paths
 from workflowviz.designer.openapi import workflow_paths
+from workflowviz.engine.export import EXPORT_FORMAT, EXPORT_FORMAT_VERSION
 from workflowviz.metrics.openapi import metrics_paths
 
 from .openapi_services import DECLARE_SERVICE, START_RUN, services_paths
@@ -409,6 +410,50 @@ def openapi_schema() -> dict:
                         ),
                         "400": _error("Bad after_seq."),
                         "401": UNAUTHORIZED,
+                        "404": _error("No such run."),
+                    },
+                }
+            },
+            "/api/runs/{run_id}/export": {
+                "get": {
+                    "summary": (
+                        "The run's full record as a JSON file (attachment run-<run_id>.json), streamed: the "
+                        "format marker, exported_at, the run (as GET /api/runs/{run_id}) and every event record "
+                        "up to last_seq. /runs/open/ opens it read-only."
+                    ),
+                    "parameters": [
+                        {
+                            "name": "run_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "format": "uuid"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _ok(
+                            "The export file.",
+                            {
+                                "allOf": [
+                                    RUN_SUMMARY,
+                                    {
+                                        "type": "object",
+                                        "required": ["format", "format_version", "exported_at", "graph", "events"],
+                                        "properties": {
+                                            "format": {"const": EXPORT_FORMAT},
+                                            "format_version": {"const": EXPORT_FORMAT_VERSION},
+                                            "exported_at": {"type": "string", "format": "date-time"},
+                                            "input": {"type": "object"},
+                                            "graph": {"type": "object"},
+                                            "steps": {"type": "array", "items": STEP},
+                                            "events": {"type": "array", "items": EVENT},
+                                            "last_seq": {"type": "integer"},
+                                        },
+                                    },
+                                ]
+                            },
+                        ),
+                        "401": UNAUTHORIZED,
+                        "403": _error("Logged in without the viewer role."),
                         "404": _error("No such run."),
                     },
                 }

@@ -1,9 +1,12 @@
 """Runs over HTTP: list them, read one with its records, and start one of any design with its input."""
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 
 from workflowviz.engine.designs import UnknownDesign
+from workflowviz.engine.export import run_export_filename, run_export_parts
 from workflowviz.engine.models import Pattern, Run, RunStatus
 from workflowviz.engine.runs import BadInput, run_start
 from workflowviz.engine.selectors import run_detail_json, run_summary_json
@@ -51,6 +54,28 @@ def run_detail(request, run_id):
     if not digits(after_seq):
         return error_response(400, {"after_seq": "Must be a whole number >= 0."})
     return JsonResponse(run_detail_json(run, after_seq=int(after_seq)))
+
+
+@api_view(["GET"])
+def run_export(request, run_id):
+    """The run's full record as a JSON file (an attachment): summary, input, graph, steps, every event record."""
+    run, problem = found_or_404(Run.objects, run_id, "run_id")
+    if problem:
+        return problem
+    parts = (part.encode() for part in run_export_parts(run))
+    # Under daphne an async iterator streams the parts as they are read; a sync one would be read whole first.
+    response = StreamingHttpResponse(
+        _parts_async(parts) if isinstance(request, ASGIRequest) else parts, content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{run_export_filename(run)}"'
+    return response
+
+
+async def _parts_async(parts):
+    """The parts of a sync iterator, each read in the thread of the request's sync code (its database connection)."""
+    read = sync_to_async(next, thread_sensitive=True)
+    while (part := await read(parts, None)) is not None:
+        yield part
 
 
 def _list(request):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/faults", faults.faults, name="api-faults"),
     path("api/runs", runs.runs, name="api-runs"),
     path("api/runs/<str:run_id>", runs.run_detail, name="api-run"),
+    path("api/runs/<str:run_id>/export", runs.run_export, name="api-run-export"),
     path("api/vocabulary", services.vocabulary, name="api-vocabulary"),
     path("api/comparisons", comparisons.comparisons, name="api-comparisons"),
     path("api/comparisons/<str:comparison_id>", comparisons.comparison_detail, name="api-comparison"),

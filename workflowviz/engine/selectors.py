@@ -63,16 +63,28 @@ def run_summary_json(run: Run) -> dict:
     }
 
 
-def run_detail_json(run: Run, *, after_seq: int = 0) -> dict:
-    events = run.events.filter(seq__gt=after_seq).order_by("seq").values(*EVENT_FIELDS)
+def run_head_json(run: Run) -> dict:
+    """A run without its event records: summary, input, frozen design graph, steps and the last sequence number."""
     return {
         **run_summary_json(run),
         "input": run.input,
         "graph": run.graph,
         "steps": [step_json(step) for step in run.steps.order_by("id")],
-        "events": [record_json(row) for row in events],
         "last_seq": run.next_seq - 1,
     }
+
+
+def run_records(run: Run, *, after_seq: int = 0, up_to: int | None = None):
+    """The run's event records as JSON, in sequence order (`.values()` rows, read in chunks)."""
+    events = run.events.filter(seq__gt=after_seq)
+    if up_to is not None:
+        events = events.filter(seq__lte=up_to)
+    for row in events.order_by("seq").values(*EVENT_FIELDS).iterator(chunk_size=2000):
+        yield record_json(row)
+
+
+def run_detail_json(run: Run, *, after_seq: int = 0) -> dict:
+    return {**run_head_json(run), "events": list(run_records(run, after_seq=after_seq))}
 
 
 def run_statuses(run_ids: list[str]) -> dict[str, str]:

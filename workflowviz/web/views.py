@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from orders.models import Region
 from orders.selectors import default_design, product_list
 from orders.services import DEFAULT_DESIGN
+from workflowviz.engine.export import EXPORT_FORMAT, EXPORT_FORMAT_VERSION, EXPORT_MAX_BYTES
 from workflowviz.engine.models import Pattern, Run
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
@@ -26,3 +27,15 @@ def dashboard(request):
 def run_page(request, run_id):
     run = get_object_or_404(Run, pk=run_id)
     return render(request, "web/run.html", {"run": run})
+
+
+@role_required(VIEWER)
+def run_open(request):
+    """A run export file opened read-only in the browser: the file never reaches the server."""
+    context = {
+        "export_format": EXPORT_FORMAT,
+        "export_format_version": EXPORT_FORMAT_VERSION,
+        "export_max_bytes": EXPORT_MAX_BYTES,
+        "export_max_mb": EXPORT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "web/run_open.html", context)
