@@ -6,6 +6,7 @@ from workflowviz.compare.openapi import comparison_paths
 from workflowviz.designer.openapi import workflow_paths
 from workflowviz.metrics.openapi import metrics_paths
 
+from .openapi_operate import operate_paths
 from .openapi_services import DECLARE_SERVICE, START_RUN, services_paths
 
 ERRORS = {
@@ -39,6 +40,7 @@ RUN_SUMMARY = {
         "order_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},
         "finished_at": {"type": ["string", "null"], "format": "date-time"},
+        "rerun_of": {"type": ["string", "null"], "format": "uuid", "description": "The run this one re-ran."},
     },
 }
 STEP = {
@@ -417,6 +419,7 @@ def openapi_schema() -> dict:
             **metrics_paths(),
             **comparison_paths(),
             **services_paths(),
+            **operate_paths(RUN_SUMMARY),
         },
     }
     schema["paths"] = _throttled_everywhere(_idempotent(schema["paths"]))

@@ -49,6 +49,10 @@ def reason_problem(reason) -> str | None:
         return f"At most {MAX_REASON} characters."
     if "\x00" in reason:
         return "Must not contain NUL characters."
+    try:
+        reason.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Must be text (a lone surrogate is not)."
     return None
 
 
