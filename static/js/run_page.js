@@ -10,6 +10,7 @@ import { showDetails } from "./details.js";
 import { Replay } from "./replay.js";
 import { el, formatClock, formatMs, testHooksExpose } from "./dom.js";
 import { workflowsList } from "./run_input.js";
+import { RunActions } from "./run_actions.js";
 
 const root = document.getElementById("run-page");
 const runId = root.dataset.runId;
@@ -31,6 +32,7 @@ const replayBar = {
   clock: document.getElementById("replay-clock"),
   live: document.getElementById("replay-live"),
 };
+const actions = new RunActions(document.getElementById("run-actions"), runId);
 let selectedHit = null;
 let graph = null;
 let replay = null; // while set, the replay has the timeline and the graph; the live view keeps folding
@@ -46,6 +48,7 @@ const view = new LiveRun(root, document.getElementById("timeline"), runId, {
   onUpdate: ({ store, model, result }) => {
     statusBadge.textContent = store.status;
     statusBadge.className = `badge status-${store.status}`;
+    actions.statusShow(store.status);
     resultShow(result);
     counter.textContent = `${store.count} record${store.count === 1 ? "" : "s"}`;
     if (replay) {

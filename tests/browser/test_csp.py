@@ -21,6 +21,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 PAGES = [
     ("/compare/", "#compare[data-ready=true]"),
     ("/metrics/", '#metrics[data-loading="false"]'),
+    ("/dead-letters/", '#dead-letters-page[data-state="ready"]'),
     ("/designer/", "table.designs"),
     ("/designer/order-fulfilment/", "#designer[data-ready=true]"),
     ("/designer/try/login/", "#otp-start"),

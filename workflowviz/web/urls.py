@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
     path("runs/<uuid:run_id>/", views.run_page, name="run"),
+    path("dead-letters/", views.dead_letters_page, name="dead-letters"),
 ]
