@@ -3,6 +3,8 @@ input), and dead letters resent (the run completes) or discarded (the reconciler
 
 import pytest
 from django.utils import timezone
+from rq.job import Job
+from rq.results import Result
 
 from orders.models import Order, OrderStatus
 from orders.services import order_place
@@ -15,9 +17,11 @@ from workflowviz.engine.operator_actions import (
     dead_letter_discard,
     dead_letter_resend,
     dead_letters,
+    last_errors,
     run_cancel,
     run_rerun,
 )
+from workflowviz.engine.queues import redis_connection
 from workflowviz.engine.reconciler import MAX_RESENDS, reconcile_once
 from workflowviz.engine.replay import replay, state_of_rows
 from workflowviz.engine.runs import run_start
@@ -120,6 +124,10 @@ def test_a_dead_letter_resent_is_delivered_and_the_run_completes(pattern, demo):
     order = place(pattern)
     message = _given_up(order.run_id)
     assert [m.pk for m in dead_letters()] == [message.pk]
+    job = Job.create("workflowviz.engine.delivery.deliver", id=str(message.pk), connection=redis_connection())
+    job.save()
+    Result.create_failure(job, ttl=60, exc_string="Traceback …\nOperationalError: the database is locked\n")
+    assert last_errors([str(message.pk)]) == {str(message.pk): "OperationalError: the database is locked"}
     assert reconcile_once(timezone.now() + timezone.timedelta(minutes=5)) == 0  # the reconciler gave up on it
 
     dead_letter_resend(message_id=message.pk, run_id=order.run_id, username="olivia", reason="fixed the worker")

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
-from redis.exceptions import RedisError
 from rq.job import Job
+from rq.results import Result
 
 from . import choreography, coordinator
 from .design import graph_of
@@ -125,17 +125,17 @@ def dead_letters(*, limit: int = 100, run_id=None) -> list[OutboxMessage]:
 
 
 def last_errors(message_ids: list[str]) -> dict[str, str]:
-    """Message id → the last line of the error its latest RQ job failed with (RQ keeps failed jobs a day)."""
-    if not message_ids:
-        return {}
+    """Message id → the last line of the error its latest RQ job failed with ("" if none; RQ keeps a failed
+    job's result for FAILURE_TTL, a day)."""
+    errors = dict.fromkeys(message_ids, "")
     try:
-        jobs = Job.fetch_many(message_ids, connection=redis_connection())
-    except (RedisError, ValueError) as error:
-        return dict.fromkeys(message_ids, f"(Redis did not answer: {error})")
-    errors = {}
-    for message_id, job in zip(message_ids, jobs, strict=True):
-        text = (getattr(job, "exc_info", None) or "").strip() if job else ""
-        errors[message_id] = text.splitlines()[-1][:500] if text else ""
+        connection = redis_connection()
+        for message_id, job in zip(message_ids, Job.fetch_many(message_ids, connection=connection), strict=True):
+            result = job.latest_result() if job else None
+            if result is not None and result.type == Result.Type.FAILED and result.exc_string:
+                errors[message_id] = result.exc_string.strip().splitlines()[-1][:500]
+    except Exception as error:  # noqa: BLE001 - the error text only helps; the list stands without it
+        return dict.fromkeys(message_ids, f"(RQ could not be read: {str(error)[:200]})")
     return errors
 
 
