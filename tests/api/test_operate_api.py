@@ -67,20 +67,20 @@ def test_cancelling_twice_says_it_is_already_cancelling(api, catalogue):
     assert EventRecord.objects.filter(run_id=run_id, kind="operator.cancelled").count() == 1
 
 
-@pytest.mark.parametrize(
-    ("body", "status", "field"),
-    [
-        ({"reason": 5}, 422, "reason"),
-        ({"reason": "x" * 501}, 422, "reason"),
-        ({"reason": "\ud800"}, 422, "reason"),
-        ({"reason": "a\x00"}, 422, "reason"),
-        ({"why": "x"}, 400, "why"),
-    ],
-)
-def test_a_bad_reason_is_refused_by_name(api, catalogue, body, status, field):
+BAD_REASONS = [
+    ({"reason": 5}, 422, "reason"),
+    ({"reason": "x" * 501}, 422, "reason"),
+    ({"reason": "\ud800"}, 422, "reason"),
+    ({"reason": "a\x00"}, 422, "reason"),
+    ({"why": "x"}, 400, "why"),
+]
+
+
+def test_a_bad_reason_is_refused_by_name(api, catalogue):
     run_id = str(place().run_id)
-    for path in (f"/api/runs/{run_id}/cancel", f"/api/runs/{run_id}/rerun"):
-        assert field in errors_of(api.post(path, body), status)
+    for body, status, field in BAD_REASONS:
+        for path in (f"/api/runs/{run_id}/cancel", f"/api/runs/{run_id}/rerun"):
+            assert field in errors_of(api.post(path, body), status), (path, body)
     assert Run.objects.get(pk=run_id).status == RunStatus.RUNNING
 
 
