@@ -19,6 +19,7 @@ from rq.results import Result
 
 from . import choreography, coordinator
 from .design import graph_of
+from .designs import UnknownDesign
 from .messages import message_claim, step_status_set
 from .models import EventRecord, OutboxMessage, Run, StepState
 from .observer import run_finish
@@ -110,7 +111,10 @@ def run_rerun(*, run: Run, username: str, reason: str = "", start: Callable[[Run
 
 def _run_again(run: Run) -> Run:
     trigger = graph_of(run).trigger
-    new = run_create(pattern=run.pattern, design_slug=run.design_slug, trigger=trigger, rerun_of=run)
+    try:
+        new = run_create(pattern=run.pattern, design_slug=run.design_slug, trigger=trigger, rerun_of=run)
+    except UnknownDesign as error:
+        raise Refused("run_id", f"Its design cannot be run again: {str(error)[:200]}") from None
     run_begin(run=new, trigger=trigger, data=run.input)
     return new
 
