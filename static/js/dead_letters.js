@@ -14,7 +14,7 @@ function row(letter) {
   const reason = el("input", { type: "text", maxlength: "500", placeholder: "reason", "aria-label": "Reason" });
   const said = el("span", { class: "small" });
   const actions = el("div", { class: "row-actions" }, reason);
-  const act = async (verb, button) => {
+  const act = async (verb) => {
     for (const each of actions.querySelectorAll("button")) each.disabled = true;
     const answer = await request("POST", `/api/dead-letters/${letter.message_id}/${verb}`, { reason: reason.value });
     if (!answer.ok) {
@@ -29,15 +29,15 @@ function row(letter) {
         text: verb === "resend" ? "Resent: on its way." : `Discarded: ${answer.data.outcome}.`,
       }),
     );
-    button.closest("tr").dataset.done = verb;
+    actions.closest("tr").dataset.done = verb; // the row stays; its buttons are gone
   };
   const resend = el("button", {
     type: "button",
     class: "primary",
     text: "Resend",
-    onclick: () => act("resend", resend),
+    onclick: () => act("resend"),
   });
-  const discard = el("button", { type: "button", text: "Discard", onclick: () => act("discard", discard) });
+  const discard = el("button", { type: "button", text: "Discard", onclick: () => act("discard") });
   actions.append(resend, discard, said);
   return el(
     "tr",
