@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from workflowviz.contracts import OrderPlaced
 from workflowviz.engine.designs import UnknownDesign
-from workflowviz.engine.models import Pattern, RunStatus
+from workflowviz.engine.models import Pattern, Run, RunStatus
 from workflowviz.engine.runs import BadOverrides, run_create
 
 from .models import Order, OrderStatus, Product, Region
@@ -98,7 +98,7 @@ def order_place(
 
 
 def _order_place(
-    *, sku, quantity, customer_email, pattern, region, design, latency_ms, policy_overrides, client_ref
+    *, sku, quantity, customer_email, pattern, region, design, latency_ms, policy_overrides, client_ref, rerun_of=None
 ) -> Order:
     errors = order_validate(sku=sku, quantity=quantity, customer_email=customer_email, pattern=pattern, region=region)
     if not _storable_text(design):
@@ -129,6 +129,7 @@ def _order_place(
                 latency_ms=latency_ms,
                 policy_overrides=policy_overrides,
                 trigger=OrderPlaced.name(),
+                rerun_of=rerun_of,
             )
         except UnknownDesign:
             raise ValidationError(
@@ -150,6 +151,29 @@ def _order_place(
         )
         order_placed.send(sender=Order, order=order, run=run, event=event)
     return order
+
+
+def order_place_again(*, run: Run) -> Order:
+    """A new order with the same content as the order `run` fulfilled (product, quantity, buyer, region),
+    run by the same design version and graph, its run linked to `run`; stock is taken again.
+    Raises ValidationError when it cannot be placed (the order is gone, not enough stock left)."""
+    order = Order.objects.select_related("product").filter(pk=run.order_id).first()
+    if order is None:
+        raise ValidationError(
+            {"run_id": f"Its order #{run.order_id} no longer exists: there is nothing to place again."}
+        )
+    return _order_place(
+        sku=order.product.sku,
+        quantity=order.quantity,
+        customer_email=order.customer_email,
+        pattern=run.pattern,
+        region=order.region,
+        design=run.design_slug,
+        latency_ms=None,
+        policy_overrides=None,
+        client_ref=None,
+        rerun_of=run,
+    )
 
 
 ORDER_STATUS_FOR_RUN = {

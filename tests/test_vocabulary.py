@@ -9,7 +9,7 @@ import pytest
 from workflowviz.engine.vocabulary import PAYLOADS, BadRecord, RecordKind, record_payload_check, vocabulary_json
 
 STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
-KIND_LITERAL = re.compile(r"""["'`]((?:run|step|message|event|join|end|coordinator)\.[a-z_]+)["'`]""")
+KIND_LITERAL = re.compile(r"""["'`]((?:run|step|message|event|join|end|coordinator|operator)\.[a-z_]+)["'`]""")
 
 
 def test_every_record_kind_a_script_names_is_one_the_engine_writes():

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "workflowviz.web.context_processors.test_hooks",
                 "workflowviz.web.context_processors.vocabulary",
+                "workflowviz.web.context_processors.roles",
             ],
         },
     },

@@ -150,6 +150,10 @@ export function showDetails(panel, hit, { model, runId, orderId, links: withLink
     fact(facts, "visit", payload.visit > 1 ? String(payload.visit) : null);
     fact(facts, "at", at(model.t0, item.t));
     fact(facts, "why", payload.reason);
+    // An operator's action: who, and what followed (operator.* records).
+    fact(facts, "by", payload.by);
+    fact(facts, "what followed", payload.outcome);
+    fact(facts, "re-run of", payload.rerun_of);
     payloads = [item.event.payload];
     records = [item.event];
   }

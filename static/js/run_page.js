@@ -7,13 +7,20 @@ import { LiveSocket, liveStatusShow } from "./live.js";
 import { apiSource } from "./run_store.js";
 import { runViewMount } from "./run_view.js";
 import { testHooksExpose } from "./dom.js";
+import { RunActions } from "./run_actions.js";
 
 const root = document.getElementById("run-page");
 const runId = root.dataset.runId;
 const orderId = Number.parseInt(root.dataset.orderId, 10) || null;
 const liveBadge = document.getElementById("live");
 
-const page = runViewMount(root, { runId, orderId, source: apiSource(runId) });
+const actions = new RunActions(document.getElementById("run-actions"), runId);
+const page = runViewMount(root, {
+  runId,
+  orderId,
+  source: apiSource(runId),
+  onStatus: (status) => actions.statusShow(status),
+});
 const { view } = page;
 
 const socket = new LiveSocket(`/ws/runs/${runId}/`, {

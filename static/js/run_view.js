@@ -34,12 +34,13 @@ function speedOf(value) {
  * Mount the run view on `root` (the markup of templates/web/_run_view.html and a header with
  * #run-status, #run-result, #record-count and #fit).
  * @param {HTMLElement} root
- * @param {{runId: string, orderId?: number|null, source?: object, adminLinks?: boolean}} options
+ * @param {{runId: string, orderId?: number|null, source?: object, adminLinks?: boolean, onStatus?: Function}} options
  *   source: where the records come from (run_store.js; the API by default); adminLinks: link the admin
- *   records a payload names (off for a file, whose ids are another database's)
+ *   records a payload names (off for a file, whose ids are another database's); onStatus: told the
+ *   run's status on every update (the run page's operator buttons follow it)
  * @returns {{view: LiveRun, start: Function, stop: Function, replay: Replay|null, graph: DesignGraph|null}}
  */
-export function runViewMount(root, { runId, orderId = null, source, adminLinks = true }) {
+export function runViewMount(root, { runId, orderId = null, source, adminLinks = true, onStatus = () => {} }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const details = $("details");
   const statusBadge = $("run-status");
@@ -73,6 +74,7 @@ export function runViewMount(root, { runId, orderId = null, source, adminLinks =
     onUpdate: ({ store, model, result }) => {
       statusBadge.textContent = store.status;
       statusBadge.className = `badge status-${store.status}`;
+      onStatus(store.status);
       resultShow(result);
       counter.textContent = `${store.count} record${store.count === 1 ? "" : "s"}`;
       if (mounted.replay) {

@@ -50,12 +50,14 @@ function markerColor(kind) {
   if (MARKER_COLORS[kind]) return MARKER_COLORS[kind];
   if (kind.startsWith("run.")) return STATUS_COLORS[kind.slice(4)] || "#1f2430";
   if (kind.startsWith("message.")) return "#d23f3f";
+  if (kind.startsWith("operator.")) return "#b5179e"; // a person acted on the run (cancel, re-run, dead letter)
   return "#59606b";
 }
 
 /** A lane's colour: its service's; the bus and the engine's observer (no services) in greys. */
 function laneColour(id) {
   const { bus, engine } = specialLanes();
+  if (id === "operator") return "#b5179e";
   return id === bus ? "#59606b" : id === engine ? "#a0a6b0" : serviceColour(id);
 }
 

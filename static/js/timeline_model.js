@@ -34,7 +34,12 @@ const STEP_STATUS = {
   "step.compensating": "compensating",
   "step.compensated": "compensated",
 };
-const UNDELIVERED = { "message.duplicate": "ignored", "message.cancelled": "cancelled", "message.dropped": "dropped" };
+const UNDELIVERED = {
+  "message.duplicate": "ignored",
+  "message.cancelled": "cancelled",
+  "message.dropped": "dropped",
+  "operator.discarded": "discarded", // a dead letter an operator discarded: it will never be delivered
+};
 const FINAL_STEP = {
   "step.succeeded": "succeeded",
   "step.failed": "failed",
@@ -187,7 +192,7 @@ export class TimelineModel {
       }
     }
     if (UNDELIVERED[kind] && event.message_id) {
-      // The message will never be acted on (ignored duplicate, cancelled, dropped): its arrow ends here.
+      // The message will never be acted on (ignored duplicate, cancelled, dropped, discarded): its arrow ends here.
       const message = this.messages.get(event.message_id);
       if (message && message.received === null && message.endedAt === undefined) {
         Object.assign(message, { endedAt: t, endKind: UNDELIVERED[kind] });

@@ -18,7 +18,7 @@ export function vocabularySet(value) {
   current = { ...EMPTY, ...value };
 }
 
-const LANES = { bus: "Event bus", engine: "Engine (observer)" };
+const LANES = { bus: "Event bus", engine: "Engine (observer)", operator: "Operator" };
 
 /** A service (or lane) by name: {name, label, colour}; one the list does not know gets a made-up colour. */
 export function serviceInfo(name) {

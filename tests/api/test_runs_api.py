@@ -77,6 +77,7 @@ def test_a_run_summary_names_its_order_and_design(api, runs):
         "order_id": run.order_id,
         "created_at": run.created_at.isoformat(),
         "finished_at": None,
+        "rerun_of": None,  # the run an operator re-ran as this one
     }
 
 

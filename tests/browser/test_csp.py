@@ -22,6 +22,7 @@ PAGES = [
     ("/compare/", "#compare[data-ready=true]"),
     ("/metrics/", '#metrics[data-loading="false"]'),
     ("/runs/open/", "#open-page[data-state=empty]"),
+    ("/dead-letters/", '#dead-letters-page[data-state="ready"]'),
     ("/designer/", "table.designs"),
     ("/designer/order-fulfilment/", "#designer[data-ready=true]"),
     ("/designer/try/login/", "#otp-start"),

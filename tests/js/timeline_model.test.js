@@ -309,6 +309,27 @@ describe("duplicates, undelivered messages and a saga", () => {
     assert.deepEqual(dropped.stepStatus, { prepare_shipment: "cancelled" });
     assert.equal(dropped.runStatus, "failed");
   });
+
+  test("a dead letter an operator discarded: its arrow ends, and the operator's marker is on their own lane", () => {
+    const rec = new Recorder();
+    rec.add(0, "orders", "run.started", {
+      payload: { pattern: "orchestration", design: "order-fulfilment", version: 1 },
+    });
+    const prepare = command(rec, 2, "prepare_shipment", "sellers", "PrepareShipment");
+    rec.add(40, "operator", "operator.discarded", {
+      step: "prepare_shipment",
+      message: prepare,
+      payload: { by: "olivia", reason: "poison", outcome: "prepare_shipment failed for good; the run is undone" },
+    });
+    const model = buildModel(rec.records, { pattern: "orchestration", graph: shopGraph(STEPS.prepare_shipment) });
+    assert.deepEqual([model.arrows[0].endedAt, model.arrows[0].endKind], [40, "discarded"]);
+    const onOperatorLane = model.markers.filter((m) => m.lane === "operator");
+    assert.deepEqual(
+      onOperatorLane.map((m) => [m.kind, m.event.payload.by]),
+      [["operator.discarded", "olivia"]],
+    );
+    assert.ok(model.lanes.some((lane) => lane.id === "operator"));
+  });
 });
 
 describe("backlogs", () => {

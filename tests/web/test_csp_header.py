@@ -16,6 +16,7 @@ PAGES = [
     "/designer/try/login/",
     "/compare/",
     "/metrics/",
+    "/dead-letters/",
     "/admin/",
     "/admin/notifications/email/",
     "/django-rq/",

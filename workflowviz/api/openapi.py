@@ -7,6 +7,7 @@ from workflowviz.designer.openapi import workflow_paths
 from workflowviz.engine.export import EXPORT_FORMAT, EXPORT_FORMAT_VERSION
 from workflowviz.metrics.openapi import metrics_paths
 
+from .openapi_operate import operate_paths
 from .openapi_services import DECLARE_SERVICE, START_RUN, services_paths
 
 ERRORS = {
@@ -40,6 +41,7 @@ RUN_SUMMARY = {
         "order_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},
         "finished_at": {"type": ["string", "null"], "format": "date-time"},
+        "rerun_of": {"type": ["string", "null"], "format": "uuid", "description": "The run this one re-ran."},
     },
 }
 STEP = {
@@ -462,6 +464,7 @@ def openapi_schema() -> dict:
             **metrics_paths(),
             **comparison_paths(),
             **services_paths(),
+            **operate_paths(RUN_SUMMARY),
         },
     }
     schema["paths"] = _throttled_everywhere(_idempotent(schema["paths"]))

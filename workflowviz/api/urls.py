@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import comparisons, dashboard, designs, faults, logins, metrics, openapi, orders, runs, services
+from . import comparisons, dashboard, designs, faults, logins, metrics, openapi, operate, orders, runs, services
 
 urlpatterns = [
     path("api/openapi.json", openapi.openapi_view, name="api-openapi"),
@@ -16,8 +16,14 @@ urlpatterns = [
     path("api/run-statuses", dashboard.runs_statuses, name="api-run-statuses"),
     path("api/faults", faults.faults, name="api-faults"),
     path("api/runs", runs.runs, name="api-runs"),
+    path("api/runs/rerun", operate.runs_rerun_view, name="api-runs-rerun"),
     path("api/runs/<str:run_id>", runs.run_detail, name="api-run"),
     path("api/runs/<str:run_id>/export", runs.run_export, name="api-run-export"),
+    path("api/runs/<str:run_id>/cancel", operate.run_cancel_view, name="api-run-cancel"),
+    path("api/runs/<str:run_id>/rerun", operate.run_rerun_view, name="api-run-rerun"),
+    path("api/dead-letters", operate.dead_letters_view, name="api-dead-letters"),
+    path("api/dead-letters/<str:message_id>/resend", operate.dead_letter_resend_view, name="api-dead-letter-resend"),
+    path("api/dead-letters/<str:message_id>/discard", operate.dead_letter_discard_view, name="api-dead-letter-discard"),
     path("api/vocabulary", services.vocabulary, name="api-vocabulary"),
     path("api/comparisons", comparisons.comparisons, name="api-comparisons"),
     path("api/comparisons/<str:comparison_id>", comparisons.comparison_detail, name="api-comparison"),

@@ -37,6 +37,7 @@ class RunAdmin(admin.ModelAdmin):
         "next_seq",
         "created_at",
         "finished_at",
+        "rerun_of",  # read-only: an editable one would list every run in a select
     ]
     inlines = [StepStateInline, EventRecordInline]
     date_hierarchy = "created_at"

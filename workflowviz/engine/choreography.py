@@ -152,20 +152,21 @@ def on_event(message: OutboxMessage) -> str:
     return step_execute(message, EventWiring(graph))
 
 
-def cancel_run(unit: Unit, step: Step, error: str, data: dict) -> None:
-    """The failing service tells everyone the run is cancelled; it does not know who listens."""
+def cancel_run(unit: Unit, step: Step | None, error: str, data: dict) -> None:
+    """The failing service tells everyone the run is cancelled; it does not know who listens.
+
+    Without a `step` (an operator cancelled the run), the service that started the run tells them."""
     graph = graph_of(unit.run)
+    source, failed = (step.service, step.id) if step else (graph.trigger_service, "")
     unit.run.status = RunStatus.COMPENSATING
     unit.run_changed("status")
-    unit.record(
-        service=step.service, kind=RecordKind.RUN_COMPENSATING, step_id=step.id, payload={"reason": error[:500]}
-    )
-    targets = [target for target in graph.steps if compensation_of(target) and target.id != step.id]
-    cancelled = {**data, "failed_step": step.id, "reason": error[:500]}
+    unit.record(service=source, kind=RecordKind.RUN_COMPENSATING, step_id=failed, payload={"reason": error[:500]})
+    targets = [target for target in graph.steps if compensation_of(target) and target.id != failed]
+    cancelled = {**data, "failed_step": failed, "reason": error[:500]}
     if "order_id" in data or unit.run.order_id is not None:
         cancelled["order_id"] = data.get("order_id", unit.run.order_id)
     # Only the steps that can be undone hear it, and it queues none of them.
-    event_publish(unit, source=step.service, event_type=graph.failure_event, from_step=step.id, data=cancelled,
+    event_publish(unit, source=source, event_type=graph.failure_event, from_step=failed, data=cancelled,
                   targets=targets, failure=True)  # fmt: skip
     if not targets:
         run_finish(unit, RunStatus.COMPENSATED, reason="nothing to compensate")

@@ -46,6 +46,14 @@ class Run(models.Model):
     next_seq = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    rerun_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reruns",
+        help_text="The run an operator re-ran as this one (same design version and input).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from . import choreography, coordinator
-from .design import graph_of
+from .design import design_parse, graph_of
 from .designs import design_get, design_graph
 from .models import Run, StepState
 from .outbox import Unit
@@ -27,23 +27,31 @@ def run_create(
     policy_overrides: dict | None = None,
     trigger: str | None = None,
     version: int | None = None,
+    rerun_of: Run | None = None,
 ) -> Run:
     """Create a run and its pending steps (inside the caller's transaction).
 
+    `rerun_of`: a run this one re-runs; its design version and its copy of the graph (policy overrides
+    and latencies included) are used instead of `design_slug`, `version` and the overrides.
     Raises UnknownDesign, or BadOverrides when `policy_overrides` names unknown steps or settings or bad values.
     """
+    if rerun_of is not None:
+        design_slug, version, policy_overrides = rerun_of.design_slug, rerun_of.design_version, None
     design = design_get(design_slug, version=version, trigger=trigger, use=True)  # now immutable
     if policy_overrides:
         problems = overrides_validate(policy_overrides, [step["id"] for step in design["steps"] if "end" not in step])
         if problems:
             raise BadOverrides(problems)
     graph = design_graph(design, latency_ms=latency_ms, overrides=policy_overrides)
+    if rerun_of is not None:
+        graph = design_parse(rerun_of.graph)
     run = Run.objects.create(
         pattern=pattern,
         design_slug=design["slug"],
         design_version=design["version"],
         graph=graph.to_json(),
         order_id=order_id,
+        rerun_of=rerun_of,
     )
     StepState.objects.bulk_create(
         StepState(run=run, step_id=step.id, service=step.service, action=step.action) for step in graph.steps

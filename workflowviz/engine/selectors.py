@@ -60,6 +60,7 @@ def run_summary_json(run: Run) -> dict:
         "order_id": run.order_id,
         "created_at": run.created_at.isoformat(),
         "finished_at": _iso(run.finished_at),
+        "rerun_of": str(run.rerun_of_id) if run.rerun_of_id else None,
     }
 
 

@@ -54,6 +54,7 @@ class Lane(StrEnum):
 
     BUS = "bus"  # the event bus that fans a published event out to its subscribers (choreography)
     OBSERVER = "engine"  # what follows a run for the screens without taking part in it
+    OPERATOR = "operator"  # a person acting on the run (cancel, re-run, a dead letter resent or discarded)
 
 
 class RecordKind(StrEnum):
@@ -84,6 +85,10 @@ class RecordKind(StrEnum):
     JOIN_WAITING = "join.waiting"
     JOIN_IGNORED = "join.ignored"
     END_REACHED = "end.reached"
+    OPERATOR_CANCELLED = "operator.cancelled"
+    OPERATOR_RERAN = "operator.reran"
+    OPERATOR_RESENT = "operator.resent"
+    OPERATOR_DISCARDED = "operator.discarded"
 
     @classmethod
     def run_final(cls, status: str) -> "RecordKind":
@@ -134,6 +139,13 @@ PAYLOADS: dict[RecordKind, PayloadSpec] = {
     RecordKind.JOIN_WAITING: _spec("a step waits for more of the events it joins", "waiting_for"),
     RecordKind.JOIN_IGNORED: _spec("an event reached a join that had already fired", "reason"),
     RecordKind.END_REACHED: _spec("the run reached one of its design's ends", "result", "visit"),
+    # `by` is the operator's username; `reason` what they gave ("" when none).
+    RecordKind.OPERATOR_CANCELLED: _spec("an operator cancelled the run: what was done is undone", "by reason"),
+    RecordKind.OPERATOR_RERAN: _spec("an operator started this run again as a new run", "by reason rerun_of"),
+    RecordKind.OPERATOR_RESENT: _spec("an operator sent a message given up on again", "by reason resends"),
+    RecordKind.OPERATOR_DISCARDED: _spec(
+        "an operator discarded a message given up on; the run follows as if its step failed", "by reason outcome"
+    ),
 }
 
 

@@ -21,3 +21,11 @@ def vocabulary(request) -> dict:
         for s in services_all()
     ]
     return {"vocabulary": {**vocabulary_json(), "services": services}}
+
+
+def roles(request) -> dict:
+    """can_operate: the user has the operator role (the navigation shows the operators' pages)."""
+    from workflowviz.roles import OPERATOR, has_role
+
+    user = getattr(request, "user", None)
+    return {"can_operate": bool(user and has_role(user, OPERATOR))}

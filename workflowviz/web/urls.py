@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("runs/open/", views.run_open, name="run-open"),
     path("runs/<uuid:run_id>/", views.run_page, name="run"),
+    path("dead-letters/", views.dead_letters_page, name="dead-letters"),
 ]

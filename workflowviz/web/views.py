@@ -4,7 +4,8 @@ from orders.models import Region
 from orders.selectors import default_design, product_list
 from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.export import EXPORT_FORMAT, EXPORT_FORMAT_VERSION, EXPORT_MAX_BYTES
-from workflowviz.engine.models import Pattern, Run
+from workflowviz.engine.models import FINAL_RUN_STATUSES, Pattern, Run
+from workflowviz.engine.reconciler import MAX_RESENDS
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
 
@@ -26,7 +27,19 @@ def dashboard(request):
 @role_required(VIEWER)
 def run_page(request, run_id):
     run = get_object_or_404(Run, pk=run_id)
-    return render(request, "web/run.html", {"run": run})
+    context = {
+        "run": run,
+        "finished": run.status in FINAL_RUN_STATUSES,
+        "reruns": list(run.reruns.order_by("created_at").values("id", "status", "created_at")[:50]),
+        "reruns_count": run.reruns.count(),
+    }
+    return render(request, "web/run.html", context)
+
+
+@role_required(OPERATOR)
+def dead_letters_page(request):
+    """The messages given up on, with Resend and Discard (the list and the actions come from the API)."""
+    return render(request, "web/dead_letters.html", {"max_resends": MAX_RESENDS})
 
 
 @role_required(VIEWER)
