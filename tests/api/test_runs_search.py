@@ -185,12 +185,15 @@ TOO_LONG = "x" * 255
         ({"since": "yesterday"}, "since"),
         ({"since": "2026-13-01T00:00:00Z"}, "since"),
         ({"until": "2026-11-30T25:00"}, "until"),
+        ({"until": "9999-12-31T23:59:59-05:00"}, "until"),
+        ({"since": "0001-01-01T00:00:00+05:00"}, "since"),
         ({"since": "2026-12-01T00:00:00Z", "until": "2026-11-30T00:00:00Z"}, "until"),
         ({"order_id": "-1"}, "order_id"),
         ({"order_id": "1.5"}, "order_id"),
         ({"order_id": "9" * 20}, "order_id"),
         ({"order_id": "²"}, "order_id"),
         ({"customer_email": "not an email"}, "customer_email"),
+        ({"customer_email": "a\x00@example.com"}, "customer_email"),
         ({"customer_email": "a@" + "b" * 260}, "customer_email"),
         ({"run_id": "xyz"}, "run_id"),
         ({"run_id": "----"}, "run_id"),
@@ -313,3 +316,16 @@ def test_the_migration_fills_the_columns_of_runs_made_before_it(db):
     run.refresh_from_db()
     assert (run.customer_email, run.duration_ms) == ("dee@example.com", 1234)
     assert (run.had_retries, run.had_failures, run.had_compensations, run.had_duplicates) == (True, False, False, True)
+
+
+def test_the_openapi_document_names_every_parameter_and_the_page(api, db):
+    operation = api.get("/api/openapi.json").json()["paths"]["/api/runs"]["get"]
+    names = {parameter["name"] for parameter in operation["parameters"]}
+    assert names >= {
+        *("status", "pattern", "workflow", "version", "service", "step", "had", "since", "until"),
+        *("order_id", "customer_email", "run_id", "sort", "limit", "cursor", "format"),
+    }
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    assert {"results", "next_cursor", "limit"} <= set(page)
+    row = page["results"]["items"]["allOf"][1]["properties"]
+    assert {"duration_ms", "had", "business"} <= set(row)
