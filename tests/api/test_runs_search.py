@@ -138,8 +138,8 @@ def _order(made, names, *, duration=False, descending=True):
     return [str(run.pk) for run in ordered]
 
 
-@pytest.mark.parametrize("limit", [1, 4])
-def test_keyset_pages_walk_every_run_once_in_each_sort_order(limit, api, made):
+def test_keyset_pages_walk_every_run_once_in_each_sort_order(api, made):
+    limit = 1  # a page boundary between every two runs, those of the same instant and duration included
     names = "abcdefghij"
     assert walk(api, {}, limit) == _order(made, names)  # -started is the default
     assert walk(api, {"sort": "-started"}, limit) == _order(made, names)
