@@ -133,9 +133,10 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   applyForm();
 });
+// A choice applies at once; typed text applies on Enter or "Apply" (not on every blur).
 form.addEventListener("change", (event) => {
   if (event.target.name === "workflow") versionsFill(event.target.value);
-  applyForm();
+  if (event.target.tagName === "SELECT" || event.target.type === "checkbox") applyForm();
 });
 form.querySelectorAll("button[data-within]").forEach((button) =>
   button.addEventListener("click", () => {
@@ -184,6 +185,7 @@ async function load(filters, cursors) {
     answer = await request("GET", apiPath(asked, { limit: PAGE_SIZE }));
   }
   if (loadNumber !== state.loads) return; // a newer load (another click, the back button) won
+  root.dataset.loads = String(loadNumber);
   errorsShow(refused);
   Object.assign(state, { filters, cursors, asked, newCount: 0 });
   csvLink.setAttribute("href", csvPath(asked));
@@ -277,6 +279,7 @@ function businessCell(business) {
 
 function rowsRender() {
   clear(tbody);
+  const labels = [...document.querySelectorAll("#runs-table thead th")].map((th) => th.textContent);
   for (const run of state.results) {
     const version = run.workflow_version ? ` v${run.workflow_version}` : "";
     tbody.append(
@@ -297,6 +300,8 @@ function rowsRender() {
         businessCell(run.business),
       ),
     );
+    // A phone shows each row as a card: every value says its column (CSS reads data-label).
+    [...tbody.lastChild.children].forEach((td, i) => (td.dataset.label = labels[i]));
   }
   root.dataset.count = String(state.results.length);
 }
