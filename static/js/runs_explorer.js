@@ -194,6 +194,7 @@ async function load(filters, cursors) {
     state.results = [];
     state.nextCursor = null;
     rowsRender();
+    bulkRender();
     listStatus.textContent = `The list could not be read: ${errorText(answer)}`;
     root.dataset.state = "error";
     return;
@@ -202,6 +203,7 @@ async function load(filters, cursors) {
   state.nextCursor = answer.data.next_cursor;
   rowsRender();
   pagerRender();
+  if (bulk) clear(document.getElementById("bulk-result"));
   bulkRender();
   root.dataset.state = "ready";
   await baselineSet(loadNumber);
@@ -290,6 +292,14 @@ function rowsRender() {
           "td",
           {},
           el("a", { href: `/runs/${run.run_id}/`, class: "mono", title: run.run_id, text: shortId(run.run_id) }),
+          run.rerun_of
+            ? el(
+                "div",
+                { class: "rerun-of small muted" },
+                "re-run of ",
+                el("a", { href: `/runs/${run.rerun_of}/`, class: "mono", text: shortId(run.rerun_of) }),
+              )
+            : null,
         ),
         el("td", { class: "workflow", text: `${run.workflow || ""}${version}` }),
         el("td", {}, el("span", { class: `badge pattern-${run.pattern}`, text: run.pattern })),
@@ -379,16 +389,22 @@ const socket = new LiveSocket("/ws/runs/", {
 });
 
 // --- re-run the failed runs shown (operators) -------------------------------------------------------
+const rerunDone = new Set(); // runs this page re-ran already: a second click does not start them again
+
 function rerunnable() {
-  return state.results.filter((run) => RERUNNABLE.includes(run.status)).map((run) => run.run_id);
+  return state.results
+    .filter((run) => RERUNNABLE.includes(run.status) && !rerunDone.has(run.run_id))
+    .map((run) => run.run_id);
 }
 
 function bulkRender() {
   if (!bulk) return;
   const ids = rerunnable();
-  bulk.hidden = ids.length === 0;
-  document.getElementById("bulk-rerun").textContent =
-    `Re-run all ${ids.length} failed run${ids.length === 1 ? "" : "s"} shown`;
+  const button = document.getElementById("bulk-rerun");
+  // The last re-run's answer stays in sight until another list is shown.
+  bulk.hidden = ids.length === 0 && !document.getElementById("bulk-result").hasChildNodes();
+  button.hidden = ids.length === 0;
+  button.textContent = `Re-run all ${ids.length} failed run${ids.length === 1 ? "" : "s"} shown`;
 }
 
 if (bulk) {
@@ -398,6 +414,8 @@ if (bulk) {
     const runIds = rerunnable();
     const reason = document.getElementById("bulk-reason").value.trim();
     button.disabled = true;
+    delete result.dataset.started;
+    delete result.dataset.refused;
     clear(result).append(el("span", { class: "muted", text: `re-running ${runIds.length}…` }));
     const answer = await request("POST", "/api/runs/rerun", { run_ids: runIds, reason });
     button.disabled = false;
@@ -408,6 +426,8 @@ if (bulk) {
     }
     const started = answer.data.started || [];
     const refused = Object.entries(answer.data.refused || {});
+    started.forEach((run) => rerunDone.add(run.rerun_of));
+    bulkRender();
     result.dataset.started = String(started.length);
     result.dataset.refused = String(refused.length);
     result.append(
