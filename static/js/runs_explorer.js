@@ -427,7 +427,6 @@ if (bulk) {
     const started = answer.data.started || [];
     const refused = Object.entries(answer.data.refused || {});
     started.forEach((run) => rerunDone.add(run.rerun_of));
-    bulkRender();
     result.dataset.started = String(started.length);
     result.dataset.refused = String(refused.length);
     result.append(
@@ -454,6 +453,7 @@ if (bulk) {
           )
         : null,
     );
+    bulkRender();
   });
 }
 
