@@ -233,6 +233,8 @@ function statusCell(run) {
       el("span", { class: "sign", "aria-hidden": "true", text: STATUS_SIGN[run.status] || "•" }),
       ` ${run.status}`,
     ),
+    // What the run went through on the way ("had" filter's words), beside where it ended.
+    run.had && run.had.length ? el("div", { class: "had-list small muted", text: `had ${run.had.join(", ")}` }) : null,
   );
 }
 

@@ -49,6 +49,10 @@ def test_runs_are_found_by_order_and_buyer_the_url_keeps_the_filters_and_new_run
     apply(page, "order_id", str(first["order_id"]))
     assert [row["run"] for row in shown(page)] == [first["run_id"]]
     assert f"order_id={first['order_id']}" in page.url and "status=succeeded" in page.url
+    # Beside the run's status, the business state the services keep for its order.
+    business = "#runs-table tbody tr .business"
+    assert page.inner_text(f"{business} [data-field=order_status] dd") == "fulfilled"
+    assert page.inner_text(f"{business} [data-field=tracking_number] dd").startswith("WV-")
 
     # One buyer: the order filter cleared, the buyer's two runs.
     page.fill("#filters [name=order_id]", "")
