@@ -74,12 +74,21 @@ function versionsFill(workflow) {
   );
 }
 
+/** The chosen workflow's step ids, offered as the step field's suggestions (any text may still be typed). */
+async function stepsSuggest(workflow) {
+  const list = document.getElementById("step-names");
+  const answer = workflow ? await request("GET", `/api/workflows/${encodeURIComponent(workflow)}`) : null;
+  const steps = answer && answer.ok && Array.isArray(answer.data.steps) ? answer.data.steps : [];
+  clear(list).append(...steps.map((step) => el("option", { value: step.id })));
+}
+
 function formFill(filters) {
   for (const name of ["status", "pattern", "service", "sort"]) {
     selectSet(form.elements[name], name === "sort" ? filters.sort || DEFAULT_SORT : filters[name]);
   }
   selectSet(form.elements.workflow, filters.workflow);
   versionsFill(filters.workflow);
+  stepsSuggest(workflows.some((each) => each.slug === filters.workflow) ? filters.workflow : "");
   selectSet(form.elements.version, filters.version);
   for (const name of ["step", "since", "until", "order_id", "customer_email", "run_id"]) {
     form.elements[name].value = filters[name] || "";
@@ -135,7 +144,10 @@ form.addEventListener("submit", (event) => {
 });
 // A choice applies at once; typed text applies on Enter or "Apply" (not on every blur).
 form.addEventListener("change", (event) => {
-  if (event.target.name === "workflow") versionsFill(event.target.value);
+  if (event.target.name === "workflow") {
+    versionsFill(event.target.value);
+    stepsSuggest(event.target.value);
+  }
   if (event.target.tagName === "SELECT" || event.target.type === "checkbox") applyForm();
 });
 form.querySelectorAll("button[data-within]").forEach((button) =>
@@ -179,8 +191,9 @@ async function load(filters, cursors) {
   let asked = filters;
   let answer = await request("GET", apiPath(asked, { limit: PAGE_SIZE }));
   let refused = {};
-  if (answer.status === 400 && answer.data && answer.data.errors) {
-    refused = answer.data.errors;
+  // The cursor is read only once the filters are good: a second refusal can follow the first.
+  for (let tries = 0; tries < 3 && answer.status === 400 && answer.data && answer.data.errors; tries += 1) {
+    refused = { ...refused, ...answer.data.errors };
     asked = filtersWithout(filters, Object.keys(refused));
     answer = await request("GET", apiPath(asked, { limit: PAGE_SIZE }));
   }
