@@ -93,11 +93,12 @@ def _moment(text: str) -> datetime | None:
     text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text.strip())
     try:
         moment = parse_datetime(text)
-    except ValueError:
+        if moment is None:
+            return None
+        # In UTC here, so that a moment near year 1 or 9999 fails now and not in the database driver.
+        return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment
 
 
 def _choice(problems, name, value, allowed):
@@ -182,6 +183,9 @@ def run_query_parse(params: Mapping[str, str]) -> RunQuery:
             continue
         if len(value) > MAX_VALUE:
             problems[name] = f"At most {MAX_VALUE} characters."
+            continue
+        if not value.isprintable():
+            problems[name] = "Must not hold control characters."
             continue
         _checked(problems, name, value, query)
     if query.get("version") and not query.get("workflow") and "workflow" not in problems:
