@@ -1,5 +1,6 @@
 """Every page works under the strict Content-Security-Policy: no page meets a CSP violation in Chromium
-(dashboard with its websocket, run page, designer and editor, compare, metrics, login, admin, django-rq)."""
+(dashboard with its websocket, run page, runs explorer, designer and editor, compare, metrics, login, admin,
+django-rq)."""
 
 import pytest
 
@@ -19,6 +20,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 # (path, a selector that shows the page's scripts did their work)
 PAGES = [
+    ("/runs/?status=succeeded", "#explorer[data-state=ready][data-live=live]"),
     ("/compare/", "#compare[data-ready=true]"),
     ("/metrics/", '#metrics[data-loading="false"]'),
     ("/runs/open/", "#open-page[data-state=empty]"),

@@ -10,6 +10,7 @@ from workflowviz.engine.models import Run
 
 PAGES = [
     "/",
+    "/runs/",
     "/runs/{run_id}/",
     "/designer/",
     "/designer/order-fulfilment/",

@@ -8,7 +8,7 @@ from django.test import Client
 
 from workflowviz.engine.models import Run
 
-PAGES = ["/", "/runs/{run_id}/", "/runs/open/"]
+PAGES = ["/", "/runs/", "/runs/{run_id}/", "/runs/open/"]
 OPERATOR_MARKERS = ['id="order-form"', 'id="burst-form"', 'data-can-operate="true"']
 
 
@@ -71,3 +71,11 @@ def test_the_superuser_is_an_operator(admin_user):
     client = Client()
     client.force_login(admin_user)
     assert 'id="order-form"' in client.get("/").content.decode()
+
+
+def test_the_runs_explorer_offers_the_bulk_re_run_to_operators_only(db):
+    viewer = client_with("viewer").get("/runs/").content.decode()
+    operator = client_with("operator").get("/runs/").content.decode()
+    assert 'id="filters"' in viewer and 'href="/runs/"' in viewer  # the page, and the navigation's link to it
+    assert 'id="bulk-rerun"' not in viewer and 'data-can-operate="false"' in viewer
+    assert 'id="bulk-rerun"' in operator and 'data-can-operate="true"' in operator

@@ -4,7 +4,7 @@ from orders.models import Region
 from orders.selectors import default_design, product_list
 from orders.services import DEFAULT_DESIGN
 from workflowviz.engine.export import EXPORT_FORMAT, EXPORT_FORMAT_VERSION, EXPORT_MAX_BYTES
-from workflowviz.engine.models import FINAL_RUN_STATUSES, Pattern, Run
+from workflowviz.engine.models import FINAL_RUN_STATUSES, Pattern, Run, RunStatus
 from workflowviz.engine.reconciler import MAX_RESENDS
 from workflowviz.roles import OPERATOR, VIEWER, has_role, role_required
 
@@ -52,3 +52,26 @@ def run_open(request):
         "export_max_mb": EXPORT_MAX_BYTES // (1024 * 1024),
     }
     return render(request, "web/run_open.html", context)
+
+
+# The "had" filter's words, as GET /api/runs takes them.
+HAD_CHOICES = ("retries", "failures", "compensations", "duplicates")
+SORT_CHOICES = (
+    ("-started", "newest first"),
+    ("started", "oldest first"),
+    ("-duration", "slowest first"),
+    ("duration", "fastest first"),
+)
+
+
+@role_required(VIEWER)
+def runs_explorer(request):
+    """Find any run: the filters live in the query string; the list is drawn in the browser from GET /api/runs."""
+    context = {
+        "statuses": RunStatus.values,
+        "patterns": Pattern.values,
+        "had_choices": HAD_CHOICES,
+        "sort_choices": SORT_CHOICES,
+        "can_operate": has_role(request.user, OPERATOR),
+    }
+    return render(request, "web/runs.html", context)
