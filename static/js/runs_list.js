@@ -20,12 +20,11 @@ export class RunsList {
   async refetch() {
     this.lastRefetch = Date.now();
     try {
-      const data = await apiGet(`/api/runs?page_size=${SHOWN}`);
+      const data = await apiGet(`/api/runs?limit=${SHOWN}`);
       for (const summary of data.results) {
         const known = this.runs.get(summary.run_id) || { lastSeq: null };
         this.runs.set(summary.run_id, { ...known, ...summary });
       }
-      this.total = data.count;
       this.refetches += 1;
       this.onRefetch();
     } catch (error) {
@@ -55,7 +54,6 @@ export class RunsList {
           lastSeq: 0,
         };
         this.runs.set(event.run_id, run);
-        this.total = (this.total || 0) + 1;
       }
       if (run.lastSeq !== null && event.seq > run.lastSeq + 1) missed = true;
       run.lastSeq = Math.max(run.lastSeq || 0, event.seq);
