@@ -71,6 +71,7 @@ def run_finish(unit: Unit, status: str, *, reason: str = "") -> None:
     run.status = status
     run.finished_at = timezone.now()
     unit.run_changed("status", "finished_at")
+    unit.ended = True
     elapsed_ms = (run.finished_at - run.created_at).total_seconds() * 1000
     payload = {"elapsed_ms": round(elapsed_ms, 1), "reason": reason}
     if run.result:
