@@ -13,8 +13,18 @@ from django.db.models import Max, Q, Sum
 
 from workflowviz.engine.models import FINAL_RUN_STATUSES, Run, RunStatus
 
-from .models import Rollup
-from .rollups import MAX, RUN_FIELDS, THROUGHPUT_NAMES, bucket_value, counters_of_runs
+from .models import WIDTH, Rollup
+from .rollups import (
+    COUNT_COLUMN,
+    COUNTS,
+    MAX,
+    MAX_COLUMNS,
+    RUN_FIELDS,
+    THROUGHPUT_NAMES,
+    bucket_value,
+    counters_of_runs,
+    name_of,
+)
 from .windows import Window, from_epoch
 
 EVENT_NAMES = ("retries", "timeouts", "compensations")
@@ -90,14 +100,23 @@ def rollup_totals(window: Window, *, pattern: str | None, workflow: str | None) 
     if workflow:
         filters["workflow"] = workflow
     rows = Rollup.objects.filter(_rollup_rows(m0, m1, h0, h1), **filters).order_by()
-    # Everything but the throughput lines, summed over time in the database.
-    for row in rows.values("pattern", "step_id", "service", "name").annotate(total=Sum("n"), top=Max("n")):
-        name = row["name"]
-        n = row["top"] if name.endswith(":" + MAX) else row["total"]
-        totals.values[(row["pattern"], row["step_id"], row["service"], name)] += n
-    for row in rows.filter(name__in=THROUGHPUT_NAMES).values("pattern", "name", "start", "at").annotate(n=Sum("n")):
-        moment = row["start"] if row["name"] == "runs" else row["at"]
-        totals.series[(row["pattern"], row["name"], (moment - totals.first) // step)] += row["n"]
+    # Everything but the throughput lines, summed over time in the database (largest values: the largest).
+    sums = {f"s{column}": Sum(f"v{column}") for column in range(WIDTH)}
+    sums.update({f"m{column}": Max(f"v{column}") for column in MAX_COLUMNS})
+    for row in rows.values("pattern", "step_id", "service", "measure", "group").annotate(**sums):
+        counts = row["measure"] == COUNTS
+        for column in range(WIDTH):
+            n = row[f"m{column}"] if counts and column in MAX_COLUMNS else row[f"s{column}"]
+            if n:
+                name = name_of(row["measure"], row["group"], column)
+                totals.values[(row["pattern"], row["step_id"], row["service"], name)] += n
+    run_wide = rows.filter(measure=COUNTS, step_id=RUN_WIDE)
+    lines = {name: Sum(f"v{COUNT_COLUMN[name]}") for name in THROUGHPUT_NAMES}
+    for row in run_wide.values("pattern", "start", "at").annotate(**lines):
+        for name in THROUGHPUT_NAMES:
+            if row[name]:
+                moment = row["start"] if name == "runs" else row["at"]
+                totals.series[(row["pattern"], name, (moment - totals.first) // step)] += row[name]
 
     outside = _record_runs(window, m0, m1)
     run_filters = {"pattern": pattern} if pattern else {}
@@ -108,7 +127,7 @@ def rollup_totals(window: Window, *, pattern: str | None, workflow: str | None) 
         totals.add(run_pattern, step_id, service, name, n, start=start, at=at)
 
     workflows = set(
-        Rollup.objects.filter(_rollup_rows(m0, m1, h0, h1), name="runs")
+        Rollup.objects.filter(_rollup_rows(m0, m1, h0, h1), measure=COUNTS, step_id=RUN_WIDE, at=0)
         .order_by()
         .values_list("workflow", flat=True)
         .distinct()
@@ -172,9 +191,10 @@ def measure_percentiles(names: dict[str, int], measure: str) -> dict:
     return histogram_percentiles(buckets, names.get(prefix + MAX, 0))
 
 
-def measure_median(names: dict[str, int], measure: str) -> float:
-    result = measure_percentiles(names, measure)
-    return result["p50"] if result["p50"] is not None else float("inf")
+def position_mean(names: dict[str, int]) -> float:
+    """Where the step sits in its runs (mean ms from run start to queued): the order of the steps' list."""
+    n = names.get("position:n", 0)
+    return names.get("position:sum", 0) / n if n else float("inf")
 
 
 def _summary(names: dict[str, int]) -> dict:
@@ -213,9 +233,7 @@ def rollup_figures(totals: Totals, *, patterns: list[str], services: list[str], 
 
     step_keys = [key for key in grouped.groups if key[1] != RUN_WIDE]
     rank = {pattern: index for index, pattern in enumerate(patterns)}
-    step_keys.sort(
-        key=lambda key: (rank.get(key[0], len(rank)), measure_median(grouped.names([key]), "position"), key[1])
-    )
+    step_keys.sort(key=lambda key: (rank.get(key[0], len(rank)), position_mean(grouped.names([key])), key[1]))
     steps = [
         {"pattern": key[0], "step_id": key[1], "service": key[2], **_summary(grouped.names([key]))} for key in step_keys
     ]

@@ -25,9 +25,9 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.db.models import Q
 
-from workflowviz.engine.models import FINAL_RUN_STATUSES, EventRecord, Run, StepState, StepStatus
+from workflowviz.engine.models import FINAL_RUN_STATUSES, EventRecord, Run, RunStatus, StepState, StepStatus
 
-from .models import Rollup
+from .models import WIDTH, Rollup
 from .per_step import COUNTED_KINDS
 from .rows import ms_between
 
@@ -35,10 +35,31 @@ SPANS = (60, 3600)
 RATIO = 1.1
 LOG_RATIO = math.log(RATIO)
 BELOW_ONE_MS = -1  # the bucket of values under 1 ms, read back as 0.5 ms
-MEASURES = ("latency", "wait", "execution", "position")
 MAX = "max"
 THROUGHPUT_NAMES = ("runs", "runs_finished", "steps_finished")
-KEY = ("span", "start", "pattern", "workflow", "step_id", "service", "name", "at")
+KEY = ("span", "start", "pattern", "workflow", "step_id", "service", "measure", "group", "at")
+COUNTS = "counts"
+# The named counters of a "counts" row, by column (statuses last); the ":max" ones are kept as the largest.
+COUNT_NAMES = (
+    "runs",
+    "runs_finished",
+    "steps_finished",
+    "steps",
+    "finished",
+    "failed",
+    "retries",
+    "timeouts",
+    "compensations",
+    "position:n",
+    "position:sum",
+    "latency:max",
+    "wait:max",
+    "execution:max",
+    *(f"status:{status}" for status in RunStatus.values),
+)
+COUNT_COLUMN = {name: column for column, name in enumerate(COUNT_NAMES)}
+MAX_COLUMNS = [column for column, name in enumerate(COUNT_NAMES) if name.endswith(":max")]
+assert len(COUNT_NAMES) <= WIDTH
 
 
 class RunFacts(NamedTuple):
@@ -125,7 +146,10 @@ def run_counters(run: RunFacts, steps: Iterable[StepFacts], events: Iterable[Eve
                 add("failed", **where)
             measure("wait", ms_between(step.queued_at, step.started_at), **where)
             measure("execution", ms_between(step.started_at, step.finished_at), **where)
-            measure("position", ms_between(run.created_at, step.queued_at), **where)
+            position = ms_between(run.created_at, step.queued_at)
+            if position is not None:  # only orders the steps: a mean is enough (a histogram would cost rows)
+                add("position:n", **where)
+                add("position:sum", round(position * 1000), **where)
         owner = {step.step_id: step.service for step in steps}
         for event in events:
             name = COUNTED_KINDS.get(event.kind)
@@ -164,28 +188,63 @@ def counters_of_runs(run_rows: list[tuple], *, spans=SPANS) -> dict:
 
 
 CHUNK = 2000
-UPSERT_ROWS = 500  # 9 parameters a row: well under SQLite's 32,766
+UPSERT_ROWS = 200  # 29 parameters a row: well under SQLite's 32,766
+
+
+def cell(name: str) -> tuple[str, int, int]:
+    """Where a counter is kept: (measure, group, column)."""
+    column = COUNT_COLUMN.get(name)
+    if column is not None:
+        return COUNTS, 0, column
+    measure, bucket = name.split(":")
+    group, column = divmod(int(bucket), WIDTH)
+    return measure, group, column
+
+
+def name_of(measure: str, group: int, column: int) -> str:
+    if measure == COUNTS:
+        return COUNT_NAMES[column]
+    return f"{measure}:{group * WIDTH + column}"
+
+
+def rows_of(counters: dict) -> dict[tuple, list[int]]:
+    """The counters packed into rollup rows: {(span, start, pattern, workflow, step_id, service, measure,
+    group, at): [v0 … v19]}."""
+    rows: dict[tuple, list[int]] = {}
+    for (span, start, pattern, workflow, step_id, service, name, at), n in counters.items():
+        measure, group, column = cell(name)
+        values = rows.setdefault((span, start, pattern, workflow, step_id, service, measure, group, at), [0] * WIDTH)
+        values[column] = max(values[column], n) if name.endswith(":" + MAX) else values[column] + n
+    return rows
 
 
 def counters_save(counters: dict) -> None:
     """Add the counters to the rollups (a largest value is kept if larger): INSERT … ON CONFLICT DO UPDATE,
-    one statement per 500 counters, on SQLite and PostgreSQL alike."""
-    if not counters:
+    one statement per 200 rows, on SQLite and PostgreSQL alike."""
+    rows = list(rows_of(counters).items())
+    if not rows:
         return
-    table = connection.ops.quote_name(Rollup._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(Rollup._meta.db_table)
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    columns = ", ".join(connection.ops.quote_name(name) for name in (*KEY, "n"))
-    conflict = ", ".join(connection.ops.quote_name(name) for name in KEY)
-    items = list(counters.items())
+    values_columns = [f"v{column}" for column in range(WIDTH)]
+    columns = ", ".join(quote(name) for name in (*KEY, *values_columns))
+    conflict = ", ".join(quote(name) for name in KEY)
+    updates = []
+    for column, name in enumerate(values_columns):
+        added = f"{table}.{name} + excluded.{name}"
+        if column in MAX_COLUMNS:  # in a "counts" row this column is a largest value
+            largest = f"{greatest}({table}.{name}, excluded.{name})"
+            added = f"CASE WHEN {table}.measure = '{COUNTS}' THEN {largest} ELSE {added} END"
+        updates.append(f"{name} = {added}")
+    row_marks = "(" + ", ".join(["%s"] * (len(KEY) + WIDTH)) + ")"
     with connection.cursor() as cursor:
-        for first in range(0, len(items), UPSERT_ROWS):
-            chunk = items[first : first + UPSERT_ROWS]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        for first in range(0, len(rows), UPSERT_ROWS):
+            chunk = rows[first : first + UPSERT_ROWS]
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET n = "
-                f"CASE WHEN {table}.name LIKE %s THEN {greatest}({table}.n, excluded.n) "
-                f"ELSE {table}.n + excluded.n END",
-                [value for key, n in chunk for value in (*key, n)] + [f"%:{MAX}"],
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_marks] * len(chunk))} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(updates)}",
+                [value for key, values in chunk for value in (*key, *values)],
             )
 
 
