@@ -36,6 +36,7 @@ RATIO = 1.1
 LOG_RATIO = math.log(RATIO)
 BELOW_ONE_MS = -1  # the bucket of values under 1 ms, read back as 0.5 ms
 MAX = "max"
+LARGEST = ":" + MAX
 THROUGHPUT_NAMES = ("runs", "runs_finished", "steps_finished")
 KEY = ("span", "start", "pattern", "workflow", "step_id", "service", "measure", "group", "at")
 COUNTS = "counts"
@@ -103,68 +104,67 @@ def bucket_value(bucket: int) -> float:
     return RATIO ** (bucket + 0.5)
 
 
-def floor_to(moment: datetime, span: int) -> int:
-    return int(moment.timestamp()) // span * span
-
-
-def run_counters(run: RunFacts, steps: Iterable[StepFacts], events: Iterable[EventFacts], *, spans=SPANS) -> dict:
-    """{(span, start, pattern, workflow, step_id, service, name, at): n} for one run, from its records.
+def run_facts(run: RunFacts, steps: Iterable[StepFacts], events: Iterable[EventFacts]) -> list[tuple]:
+    """What one run adds, whatever the bucket: (step_id, service, name, finished epoch second or None, n).
 
     The same figures the record-reading metrics compute: end steps (no service) are no service's work;
     an event is counted against the service of its step (the coordinator records a timeout, the step's
     service is the one that did not answer).
     """
-    counters: dict[tuple, int] = defaultdict(int)
-    steps = [step for step in steps if step.service]
+    facts = [("", "", "runs", None, 1), ("", "", f"status:{run.status}", None, 1)]
+    add = facts.append
+
+    def measure(step_id, service, name, ms):
+        if ms is not None:
+            add((step_id, service, f"{name}:{bucket_of(ms)}", None, 1))
+            add((step_id, service, f"{name}:{MAX}", None, round(ms * 1000)))
+
+    if run.finished_at is not None:
+        add(("", "", "runs_finished", int(run.finished_at.timestamp()), 1))
+        measure("", "", "latency", ms_between(run.created_at, run.finished_at))
+    owner = {}
+    for step in steps:
+        if not step.service:
+            continue
+        step_id, service = step.step_id, step.service
+        owner[step_id] = service
+        add((step_id, service, "steps", None, 1))
+        if step.finished_at is not None:
+            add((step_id, service, "finished", None, 1))
+            add(("", "", "steps_finished", int(step.finished_at.timestamp()), 1))
+        if step.status == StepStatus.FAILED:
+            add((step_id, service, "failed", None, 1))
+        measure(step_id, service, "wait", ms_between(step.queued_at, step.started_at))
+        measure(step_id, service, "execution", ms_between(step.started_at, step.finished_at))
+        position = ms_between(run.created_at, step.queued_at)
+        if position is not None:  # only orders the steps: a mean is enough (a histogram would cost rows)
+            add((step_id, service, "position:n", None, 1))
+            add((step_id, service, "position:sum", None, round(position * 1000)))
+    for event in events:
+        name = COUNTED_KINDS.get(event.kind)
+        if name:
+            add((event.step_id, owner.get(event.step_id, event.service), name, None, 1))
+    return facts
+
+
+def run_counters(
+    run: RunFacts, steps: Iterable[StepFacts], events: Iterable[EventFacts], *, spans=SPANS, into=None
+) -> dict:
+    """{(span, start, pattern, workflow, step_id, service, name, at): n} for one run, from its records
+    (added into `into` when given: largest values kept as the largest)."""
+    counters: dict[tuple, int] = {} if into is None else into
+    get = counters.get
+    facts = run_facts(run, steps, events)
+    created = int(run.created_at.timestamp())
     for span in spans:
-        start = floor_to(run.created_at, span)
-
-        def add(name, n=1, *, step_id="", service="", at=0, span=span, start=start):
-            key = (span, start, run.pattern, run.workflow, step_id, service, name, at)
-            if name.endswith(":" + MAX):
-                counters[key] = max(counters[key], n)
+        head = (span, created // span * span, run.pattern, run.workflow)
+        for step_id, service, name, finished, n in facts:
+            key = (*head, step_id, service, name, 0 if finished is None else finished // span * span)
+            if name.endswith(LARGEST):
+                counters[key] = max(get(key, 0), n)
             else:
-                counters[key] += n
-
-        def measure(measure_name, ms, **where):
-            if ms is not None:
-                add(f"{measure_name}:{bucket_of(ms)}", **where)
-                add(f"{measure_name}:{MAX}", round(ms * 1000), **where)
-
-        add("runs")
-        add(f"status:{run.status}")
-        if run.finished_at is not None:
-            add("runs_finished", at=floor_to(run.finished_at, span))
-            measure("latency", ms_between(run.created_at, run.finished_at))
-        for step in steps:
-            where = {"step_id": step.step_id, "service": step.service}
-            add("steps", **where)
-            if step.finished_at is not None:
-                add("finished", **where)
-                add("steps_finished", at=floor_to(step.finished_at, span))
-            if step.status == StepStatus.FAILED:
-                add("failed", **where)
-            measure("wait", ms_between(step.queued_at, step.started_at), **where)
-            measure("execution", ms_between(step.started_at, step.finished_at), **where)
-            position = ms_between(run.created_at, step.queued_at)
-            if position is not None:  # only orders the steps: a mean is enough (a histogram would cost rows)
-                add("position:n", **where)
-                add("position:sum", round(position * 1000), **where)
-        owner = {step.step_id: step.service for step in steps}
-        for event in events:
-            name = COUNTED_KINDS.get(event.kind)
-            if name:
-                add(name, step_id=event.step_id, service=owner.get(event.step_id, event.service))
+                counters[key] = get(key, 0) + n
     return counters
-
-
-def counters_merge(into: dict, more: dict) -> dict:
-    for key, n in more.items():
-        if key[6].endswith(":" + MAX):
-            into[key] = max(into.get(key, 0), n)
-        else:
-            into[key] = into.get(key, 0) + n
-    return into
 
 
 def counters_of_runs(run_rows: list[tuple], *, spans=SPANS) -> dict:
@@ -183,7 +183,7 @@ def counters_of_runs(run_rows: list[tuple], *, spans=SPANS) -> dict:
             events[run_id].append(EventFacts(*row))
     counters: dict = {}
     for run_id, run in by_id.items():
-        counters_merge(counters, run_counters(run, steps[run_id], events[run_id], spans=spans))
+        run_counters(run, steps[run_id], events[run_id], spans=spans, into=counters)
     return counters
 
 
