@@ -16,7 +16,7 @@ from workflowviz.engine.models import Pattern, Run
 from workflowviz.engine.registry import service_names
 from workflowviz.metrics.models import Rollup
 from workflowviz.metrics.rollup_read import histogram_percentiles
-from workflowviz.metrics.rollups import bucket_of, rollups_add
+from workflowviz.metrics.rollups import bucket_of, rollups_add, rollups_prune
 from workflowviz.metrics.selectors import metrics_get, records_figures
 from workflowviz.metrics.windows import Window
 from workflowviz.stats import percentiles
@@ -165,3 +165,13 @@ def test_the_api_answers_a_day_in_the_shape_of_fifteen_minutes(runs_at_the_edges
 
     assert shape(day) == shape(short)
     assert day["throughput"]["bucket_seconds"] == 3600 and len(day["throughput"]["times"]) in (24, 25)
+
+
+def test_rollups_older_than_any_window_are_pruned(runs_at_the_edges):
+    runs, now = runs_at_the_edges
+    later = now + timedelta(hours=24)
+
+    deleted = rollups_prune(now=later)
+
+    assert deleted and not Rollup.objects.filter(start__lt=int(later.timestamp()) - 25 * 3600).exists()
+    assert metrics_get(window_seconds=3600, now=now)["runs"] == 9  # the last hours are still there

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from workflowviz.engine.models import FINAL_RUN_STATUSES, EventRecord, Run, RunStatus, StepState, StepStatus
 
@@ -279,3 +280,13 @@ def rollups_rebuild(*, batch: int = 5000, progress=None) -> int:
             if progress:
                 progress(done)
     return done
+
+
+KEEP_SECONDS = 25 * 3600  # the longest window is 24 h; an hour more for the hour its start falls in
+
+
+def rollups_prune(*, now=None, keep_seconds: int = KEEP_SECONDS) -> int:
+    """Delete the rollup rows of runs started more than `keep_seconds` ago (no window reads them); how many."""
+    cutoff = int((now or timezone.now()).timestamp()) - keep_seconds
+    deleted, _ = Rollup.objects.filter(span__in=SPANS, start__lt=cutoff).delete()
+    return deleted
