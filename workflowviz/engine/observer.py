@@ -73,6 +73,7 @@ def run_finish(unit: Unit, status: str, *, reason: str = "") -> None:
     elapsed_ms = (run.finished_at - run.created_at).total_seconds() * 1000
     run.duration_ms = max(0, round(elapsed_ms))
     unit.run_changed("status", "finished_at", "duration_ms")
+    unit.ended = True
     payload = {"elapsed_ms": round(elapsed_ms, 1), "reason": reason}
     if run.result:
         payload["result"] = run.result

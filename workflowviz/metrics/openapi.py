@@ -7,7 +7,8 @@ ERRORS = {
 }
 PERCENTILES = {
     "type": "object",
-    "description": "Milliseconds; null when n is 0. p95: 95% of the values are at most this.",
+    "description": "Milliseconds; null when n is 0. p95: 95% of the values are at most this. For windows "
+    "over 1200 s the percentiles are read from the rollups' histograms: within ±5 % (n and max exact).",
     "properties": {
         "n": {"type": "integer"},
         "p50": {"type": ["number", "null"]},

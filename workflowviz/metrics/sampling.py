@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from workflowviz.engine.queues import queues_health
 
 from .models import QueueSample
+from .rollups import rollups_prune
 
 logger = logging.getLogger("workflowviz.metrics")
 
@@ -53,7 +54,8 @@ def queue_samples_prune(*, now=None, keep_seconds: int = KEEP_SECONDS) -> int:
 
 
 class QueueSampler:
-    """For a process that loops: `tick()` samples when SAMPLE_SECONDS have passed, and prunes once a minute."""
+    """For a process that loops: `tick()` samples when SAMPLE_SECONDS have passed, and prunes once a minute
+    (queue samples, and the metrics' rollups older than any window)."""
 
     def __init__(self, *, every: float = SAMPLE_SECONDS, prune_every: float = PRUNE_EVERY_SECONDS, clock=None):
         self.every = every
@@ -77,4 +79,5 @@ class QueueSampler:
         if now >= self.next_prune:
             self.next_prune = now + self.prune_every
             queue_samples_prune()
+            rollups_prune()
         return True
