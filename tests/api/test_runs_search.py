@@ -256,7 +256,7 @@ BROKEN_LOGISTICS = {
 }
 
 
-def test_real_runs_are_found_by_what_happened_and_show_their_orders_state(api, demo):
+def test_real_runs_are_found_by_what_happened_and_show_their_orders_state(api, demo, workers_paused):
     fine = order_place(sku="MUG-BLUE", quantity=1, customer_email="Ann@Example.com", pattern="orchestration",
                        policy_overrides={"*": {"latency_ms": [0, 0]}})  # fmt: skip
     broken = order_place(sku="TENT-2P", quantity=1, customer_email="cy@example.com", pattern="choreography",

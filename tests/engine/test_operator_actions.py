@@ -26,6 +26,9 @@ from workflowviz.engine.reconciler import MAX_RESENDS, reconcile_once
 from workflowviz.engine.replay import replay, state_of_rows
 from workflowviz.engine.runs import run_start
 
+# Driven in-process: workers a session may have started (the `system` fixture) must leave the queues alone.
+pytestmark = pytest.mark.usefixtures("workers_paused")
+
 PATTERNS = ["orchestration", "choreography"]
 FAST = {"*": {"latency_ms": [0, 0]}}
 
