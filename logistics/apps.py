@@ -7,9 +7,11 @@ class LogisticsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
+        from workflowviz.engine.business import business_state_register
         from workflowviz.engine.registry import action_register, service_register
 
         from . import handlers
+        from .selectors import logistics_business_state
 
         service_register(
             name="logistics", label="Logistics", colour="#c77c02", records_url="/admin/logistics/shipment/"
@@ -39,3 +41,4 @@ class LogisticsConfig(AppConfig):
             handler=handlers.handle_estimate_delivery,
             description="Estimate the days to deliver in the region from the partners' spare capacity.",
         )
+        business_state_register(name="logistics", state=logistics_business_state)

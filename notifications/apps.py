@@ -7,9 +7,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
+        from workflowviz.engine.business import business_state_register
         from workflowviz.engine.registry import action_register, service_register, trigger_register
 
         from . import handlers
+        from .selectors import notifications_business_state
 
         # Notifications owns sign-in codes: a login run starts with its LoginRequested.
         trigger_register(contract=contracts.LoginRequested, service="notifications")
@@ -76,3 +78,4 @@ class NotificationsConfig(AppConfig):
             handler=handlers.handle_verify_login_code,
             description="Check the code the user entered; fails (and is retried by its policy) until one is entered.",
         )
+        business_state_register(name="notifications", state=notifications_business_state)

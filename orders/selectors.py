@@ -1,7 +1,7 @@
 from workflowviz.contracts import OrderPlaced
 from workflowviz.engine.designs import UnknownDesign, design_get
 
-from .models import Product
+from .models import Order, Product
 from .services import DEFAULT_DESIGN
 
 
@@ -20,3 +20,10 @@ def default_design() -> dict | None:
     except UnknownDesign:
         return None
     return {"slug": DEFAULT_DESIGN, "name": design["name"], "version": design["version"]}
+
+
+def orders_business_state(refs: list) -> dict[str, dict]:
+    """The order status of each run that fulfils an order (the runs explorer's business state)."""
+    runs_by_order = {ref.order_id: ref.run_id for ref in refs if ref.order_id}
+    statuses = Order.objects.filter(pk__in=list(runs_by_order)).values_list("pk", "status")
+    return {runs_by_order[order_id]: {"order_status": status} for order_id, status in statuses}

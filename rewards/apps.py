@@ -7,9 +7,11 @@ class RewardsConfig(AppConfig):
 
     def ready(self):
         from workflowviz import contracts
+        from workflowviz.engine.business import business_state_register
         from workflowviz.engine.registry import action_register, service_register
 
         from . import handlers
+        from .selectors import rewards_business_state
 
         service_register(name="rewards", label="Rewards", colour="#17a2b8", records_url="/admin/rewards/pointsentry/")
         action_register(
@@ -28,3 +30,4 @@ class RewardsConfig(AppConfig):
             handler=handlers.handle_quote_points,
             description="Tell how many points the order earns and the buyer's balance, without awarding them.",
         )
+        business_state_register(name="rewards", state=rewards_business_state)

@@ -8,9 +8,11 @@ reconciler's loop also samples the queues for the metrics page.
 
 from workflowviz.designer.services import design_version_get
 from workflowviz.engine import hooks, registry
+from workflowviz.engine.business import business_state_register
 from workflowviz.engine.relay import messages_enqueue
 from workflowviz.metrics.sampling import QueueSampler
 from workflowviz.modelled import sources
+from workflowviz.modelled.selectors import declared_business_state
 from workflowviz.realtime.broadcast import records_broadcast
 
 _done = {"wired": False}
@@ -37,4 +39,5 @@ def bootstrap() -> None:
         events=sources.events_declared,
         from_declaration=sources.action_from_declaration,
     )
+    business_state_register(name="declared services", state=declared_business_state)
     _done["wired"] = True

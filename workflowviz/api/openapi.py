@@ -6,6 +6,7 @@ from workflowviz.compare.openapi import comparison_paths
 from workflowviz.designer.openapi import workflow_paths
 from workflowviz.metrics.openapi import metrics_paths
 
+from .openapi_runs import runs_list_operation
 from .openapi_services import DECLARE_SERVICE, START_RUN, services_paths
 
 ERRORS = {
@@ -341,36 +342,7 @@ def openapi_schema() -> dict:
             },
             "/api/runs": {
                 "post": START_RUN,
-                "get": {
-                    "summary": "Runs, newest first.",
-                    "parameters": [
-                        {"name": "status", "in": "query", "schema": RUN_SUMMARY["properties"]["status"]},
-                        {"name": "pattern", "in": "query", "schema": RUN_SUMMARY["properties"]["pattern"]},
-                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                        {
-                            "name": "page_size",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-                        },
-                    ],
-                    "responses": {
-                        "200": _ok(
-                            "A page of runs.",
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "count": {"type": "integer"},
-                                    "page": {"type": "integer"},
-                                    "pages": {"type": "integer"},
-                                    "results": {"type": "array", "items": RUN_SUMMARY},
-                                },
-                            },
-                        ),
-                        "400": _error("Bad filter or page."),
-                        "401": UNAUTHORIZED,
-                        "404": _error("No such page."),
-                    },
-                },
+                "get": runs_list_operation(run_summary=RUN_SUMMARY, ok=_ok, error=_error, unauthorized=UNAUTHORIZED),
             },
             "/api/runs/{run_id}": {
                 "get": {

@@ -1,10 +1,22 @@
-"""Runs over HTTP: list them, read one with its records, and start one of any design with its input."""
+"""Runs over HTTP: find them (filters, keyset pages, CSV), read one with its records, start one of any design."""
+
+import csv
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 from workflowviz.engine.designs import UnknownDesign
-from workflowviz.engine.models import Pattern, Run, RunStatus
+from workflowviz.engine.models import Run
+from workflowviz.engine.run_search import (
+    SORTS,
+    SUMMARY_COLUMNS,
+    BadQuery,
+    run_query_parse,
+    runs_csv_rows,
+    runs_filtered,
+    runs_find,
+    runs_rows_json,
+)
 from workflowviz.engine.runs import BadInput, run_start
 from workflowviz.engine.selectors import run_detail_json, run_summary_json
 from workflowviz.values import digits
@@ -54,21 +66,49 @@ def run_detail(request, run_id):
 
 
 def _list(request):
-    runs = Run.objects.all()
+    """GET /api/runs: the runs matching the filters, one keyset page (or, with page/page_size, numbered pages)."""
+    if "page" in request.GET or "page_size" in request.GET:
+        return _numbered_pages(request)
+    response_format = request.GET.get("format", "json")
+    if response_format not in ("json", "csv"):
+        return error_response(400, {"format": "Must be one of: json, csv."})
+    try:
+        query = run_query_parse(request.GET)
+    except BadQuery as bad:
+        return error_response(400, bad.problems)
+    page, next_cursor = runs_find(query)
+    rows = runs_rows_json(page)
+    if response_format == "csv":
+        return _csv(rows, next_cursor)
+    return JsonResponse({"results": rows, "next_cursor": next_cursor, "limit": query.limit})
+
+
+def _csv(rows: list[dict], next_cursor: str | None) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="runs.csv"'
+    if next_cursor:
+        response["X-Next-Cursor"] = next_cursor
+    csv.writer(response).writerows(runs_csv_rows(rows))
+    return response
+
+
+def _numbered_pages(request):
+    """The older form (the dashboard's recent runs): `page` and `page_size`, with count and pages."""
     errors = {}
-    for name, allowed in (("status", RunStatus.values), ("pattern", Pattern.values)):
-        value = request.GET.get(name)
-        if value and value in allowed:
-            runs = runs.filter(**{name: value})
-        elif value:
-            errors[name] = f"Must be one of: {', '.join(allowed)}."
     page_size, page_number = request.GET.get("page_size", "50"), request.GET.get("page", "1")
     if not digits(page_size) or not 1 <= int(page_size) <= 500:
         errors["page_size"] = "Must be a whole number from 1 to 500."
     if not digits(page_number, max_digits=100) or int(page_number) < 1:
         errors["page"] = "Must be a whole number from 1."
+    try:
+        query = run_query_parse({name: value for name, value in request.GET.items() if name != "cursor"})
+    except BadQuery as bad:
+        errors.update(bad.problems)
     if errors:
         return error_response(400, errors)
+    column, descending = SORTS[query.sort]
+    sign = "-" if descending else ""
+    runs = runs_filtered(query).only(*SUMMARY_COLUMNS).order_by(f"{sign}{column}", f"{sign}id")
     paginator = Paginator(runs, int(page_size))
     try:
         page = paginator.page(int(page_number))
@@ -79,6 +119,6 @@ def _list(request):
             "count": paginator.count,
             "page": page.number,
             "pages": paginator.num_pages,
-            "results": [run_summary_json(run) for run in page.object_list],
+            "results": runs_rows_json(list(page.object_list)),
         }
     )

@@ -46,9 +46,38 @@ class Run(models.Model):
     next_seq = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Copied as the run goes, so that finding runs never reads event records (see run_search.py).
+    duration_ms = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Start to finish; empty while running."
+    )
+    customer_email = models.CharField(
+        max_length=254, blank=True, help_text="The buyer's email as the run's input gave it (lower-cased)."
+    )
+    had_retries = models.BooleanField(default=False, help_text="An attempt of a step failed and was retried.")
+    had_failures = models.BooleanField(default=False, help_text="A step failed for good or timed out.")
+    had_compensations = models.BooleanField(default=False, help_text="The run undid steps (saga).")
+    had_duplicates = models.BooleanField(default=False, help_text="A message came twice and was ignored.")
 
     class Meta:
         ordering = ["-created_at"]
+        # One index per filter of the runs explorer, each ending in its sort key (keyset pages).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="run_started"),
+            models.Index(fields=["status", "created_at", "id"], name="run_status_started"),
+            models.Index(fields=["design_slug", "created_at", "id"], name="run_workflow_started"),
+            models.Index(
+                fields=["customer_email", "created_at", "id"],
+                name="run_email_started",
+                condition=~models.Q(customer_email=""),
+            ),
+            models.Index(fields=["duration_ms", "id"], name="run_duration"),
+            *[
+                models.Index(
+                    fields=["created_at", "id"], name=f"run_{flag}_started", condition=models.Q(**{f"had_{flag}": True})
+                )
+                for flag in ("retries", "failures", "compensations", "duplicates")
+            ],
+        ]
 
     def __str__(self):
         return f"{self.design_slug} v{self.design_version} {self.pattern} {self.id}"
@@ -80,6 +109,11 @@ class StepState(OfStep):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "step_id"], name="one_state_per_step")]
+        # Runs by a service that ran a step of theirs, or by a step they have (the runs explorer).
+        indexes = [
+            models.Index(fields=["service", "run"], name="stepstate_service_run"),
+            models.Index(fields=["step_id", "run"], name="stepstate_step_run"),
+        ]
         ordering = ["id"]
 
     def __str__(self):

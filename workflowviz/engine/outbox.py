@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .hooks import hooks
 from .models import EventRecord, OutboxMessage, Run
-from .vocabulary import RecordKind, record_payload_check
+from .vocabulary import HAD_KINDS, RecordKind, record_payload_check
 
 logger = logging.getLogger("workflowviz.outbox")
 
@@ -106,7 +106,17 @@ class Unit:
             return True
         return OutboxMessage.objects.filter(run=self.run, processed_at__isnull=True).exists()
 
+    def had_mark(self) -> None:
+        """Set the run's `had_<name>` flags its new records call for (once: a flag never goes back)."""
+        kinds = {record.kind for record in self.records}
+        for name, marking in HAD_KINDS.items():
+            column = f"had_{name}"
+            if kinds & marking and not getattr(self.run, column):
+                setattr(self.run, column, True)
+                self.run_changed(column)
+
     def save(self) -> None:
+        self.had_mark()
         for offset, record in enumerate(self.records):
             record.seq = self.run.next_seq + offset
         self.run.next_seq += len(self.records)

@@ -56,7 +56,9 @@ def run_begin(*, run: Run, trigger: str, data: dict) -> None:
     unit = Unit(run)
     graph = graph_of(run)
     run.input = data
-    unit.run_changed("input")
+    email = data.get("customer_email") if isinstance(data, dict) else None
+    run.customer_email = email.strip().lower()[:254] if isinstance(email, str) else ""
+    unit.run_changed("input", "customer_email")
     unit.record(
         service=graph.trigger_service,
         kind=RecordKind.RUN_STARTED,

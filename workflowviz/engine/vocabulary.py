@@ -90,6 +90,16 @@ class RecordKind(StrEnum):
         return cls(f"run.{status}")
 
 
+# What a run "had", by the kinds of the records that say so; kept on the run as `had_<name>` columns
+# as the records are written (Unit.save), so that finding runs by them never reads the records.
+HAD_KINDS: dict[str, frozenset[str]] = {
+    "retries": frozenset({RecordKind.STEP_RETRIED}),
+    "failures": frozenset({RecordKind.STEP_FAILED, RecordKind.STEP_TIMED_OUT}),
+    "compensations": frozenset({RecordKind.RUN_COMPENSATING, RecordKind.STEP_COMPENSATING}),
+    "duplicates": frozenset({RecordKind.MESSAGE_DUPLICATE}),
+}
+
+
 @dataclass(frozen=True)
 class PayloadSpec:
     required: frozenset[str] = frozenset()
