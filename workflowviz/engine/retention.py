@@ -135,8 +135,8 @@ class HourlyRetention:
     """The reconciler's retention: once an hour (when `RUN_RETENTION` is set) a prune starts, and it goes
     on one batch per turn of the reconciler's loop, so reconciling never waits for a long prune."""
 
-    def __init__(self, *, clock=time.monotonic, wall_clock=timezone.now, every: float = HOURLY):
-        self.clock, self.wall_clock, self.every = clock, wall_clock, every
+    def __init__(self, *, clock=time.monotonic, wall_clock=timezone.now, every: float = HOURLY, batch_size=BATCH_RUNS):
+        self.clock, self.wall_clock, self.every, self.batch_size = clock, wall_clock, every, batch_size
         self.last_start: float | None = None
         self.cutoff: datetime | None = None
         self.keep_failed = False
@@ -154,11 +154,11 @@ class HourlyRetention:
             self.keep_failed = settings.RUN_RETENTION_KEEP_FAILED
             self.pruned = Pruned()
         started = time.monotonic()
-        runs, rows = prune_batch(self.cutoff, keep_failed=self.keep_failed)
+        runs, rows = prune_batch(self.cutoff, keep_failed=self.keep_failed, batch_size=self.batch_size)
         self.pruned.seconds += time.monotonic() - started
         if runs:
             self.pruned.add(runs, rows)
-        if runs < BATCH_RUNS:
+        if runs < self.batch_size:
             if self.pruned.runs:
                 logger.info("retention (%s): %s", settings.RUN_RETENTION, self.pruned.summary())
             self.cutoff = None

@@ -96,8 +96,9 @@ def _drain(run_ids: list, *, twice: bool, timeout: float = 15.0) -> None:
             time.sleep(0.05)
 
 
-def templates_make(*, variants: int = 1) -> list[tuple[str, Run]]:
-    """Real finished runs of every built-in design in both patterns and every scenario: (scenario, run)."""
+def templates_make(*, designs: list[str] | None = None) -> list[tuple[str, Run]]:
+    """Real finished runs of every built-in design (or of `designs`) in both patterns and every scenario:
+    (scenario, run)."""
     demo_seed()
     ensure_builtin_designs()
     sku = Product.objects.order_by("-stock").values_list("sku", flat=True).first()
@@ -107,23 +108,24 @@ def templates_make(*, variants: int = 1) -> list[tuple[str, Run]]:
     try:
         n = 0
         for slug, design in BUILTIN_DESIGNS.items():
+            if designs and slug not in designs:
+                continue
             trigger = design.get("trigger") or "OrderPlaced"
             for pattern in ("orchestration", "choreography"):
                 for scenario, overrides, twice in _scenarios(design):
-                    for _ in range(variants):
-                        n += 1
-                        if trigger == "OrderPlaced":
-                            order = order_place(sku=sku, quantity=1, customer_email=TEMPLATE_EMAIL, pattern=pattern,
-                                                design=slug, policy_overrides=overrides)  # fmt: skip
-                            run_id = order.run_id
-                        else:
-                            data = _inputs(slug, trigger, n)
-                            if data is None:
-                                continue
-                            run_id = run_start(workflow=slug, pattern=pattern, data=data,
-                                               policy_overrides=overrides).id  # fmt: skip
-                        _drain([run_id], twice=twice)
-                        made.append((scenario, run_id))
+                    n += 1
+                    if trigger == "OrderPlaced":
+                        order = order_place(sku=sku, quantity=1, customer_email=TEMPLATE_EMAIL, pattern=pattern,
+                                            design=slug, policy_overrides=overrides)  # fmt: skip
+                        run_id = order.run_id
+                    else:
+                        data = _inputs(slug, trigger, n)
+                        if data is None:
+                            continue
+                        run_id = run_start(workflow=slug, pattern=pattern, data=data,
+                                           policy_overrides=overrides).id  # fmt: skip
+                    _drain([run_id], twice=twice)
+                    made.append((scenario, run_id))
     finally:
         hooks.after_commit[:] = saved
     runs = Run.objects.in_bulk([run_id for _, run_id in made])
@@ -190,6 +192,8 @@ class Template:
                 cells.append(("M", self.message_index[str(value)]))
             elif isinstance(f, models.UUIDField) and value is not None and str(value) in self.message_index:
                 cells.append(("M", self.message_index[str(value)]))
+            elif model is Run and f.attname == "duration_ms" and value is not None:
+                cells.append(("D", value))  # stretched with the run's times
             elif isinstance(f, models.DateTimeField):
                 cells.append(("T", None if value is None else (value - self.start).total_seconds()))
             elif isinstance(f, models.JSONField):
@@ -294,6 +298,8 @@ def row_values(plan: tuple[list, list], clone: Clone, postgres: bool) -> list:
             values[i] = _render_json(arg, clone, postgres)
         elif kind == "O":
             values[i] = clone.order_id
+        elif kind == "D":
+            values[i] = round(arg * clone.stretch)
         elif kind == "E":
             values[i] = clone.email
     return values
@@ -325,9 +331,19 @@ class Seeded:
 
 
 def history_seed(
-    runs: int, *, days: float = 7.0, seed: int | None = None, batch_runs: int = BATCH_RUNS, progress=None
+    runs: int,
+    *,
+    days: float = 7.0,
+    seed: int | None = None,
+    batch_runs: int = BATCH_RUNS,
+    rebuild_indexes: bool | None = None,
+    designs: list[str] | None = None,
+    progress=None,
 ) -> Seeded:
-    """Add `runs` finished runs started over the last `days` days (plus the few real template runs)."""
+    """Add `runs` finished runs started over the last `days` days (plus the few real template runs).
+
+    `rebuild_indexes` (PostgreSQL; by default from REBUILD_INDEXES_FROM runs on): drop the run tables'
+    secondary indexes first and build them again at the end. Nothing else should use the database then."""
     rng = random.Random(seed)
     started = time.monotonic()
     postgres = connection.vendor == "postgresql"
@@ -335,7 +351,9 @@ def history_seed(
         with connection.cursor() as cursor:
             # A seed that dies half-way is simply seeded again: no need to wait for each commit's flush.
             cursor.execute("SET synchronous_commit = off")
-    templates = [Template(run, scenario, postgres) for scenario, run in templates_make()]
+    templates = [Template(run, scenario, postgres) for scenario, run in templates_make(designs=designs)]
+    if not templates:
+        raise ValueError(f"no finished template run of {designs or 'the built-in designs'}")
     templates_seconds = time.monotonic() - started
     weights = [SCENARIO_WEIGHTS.get(template.scenario, 1) for template in templates]
     now = _utc_naive(timezone.now())
@@ -343,7 +361,9 @@ def history_seed(
     order_base = max(ORDER_BASE, (Run.objects.aggregate(m=models.Max("order_id"))["m"] or 0)) + 1
     buyers = max(10, runs // 20)  # about 20 runs per buyer
     seeded = Seeded(templates=len(templates), templates_seconds=templates_seconds)
-    rebuild = _indexes_drop() if postgres and runs >= REBUILD_INDEXES_FROM else []
+    if rebuild_indexes is None:
+        rebuild_indexes = runs >= REBUILD_INDEXES_FROM
+    rebuild = _indexes_drop() if postgres and rebuild_indexes else []
     try:
         _copy_all(runs, templates, weights, rng, now, span, order_base, buyers, batch_runs, seeded, postgres, progress)
     finally:
