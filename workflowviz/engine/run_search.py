@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core import signing
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -264,26 +264,42 @@ def runs_filtered(query: RunQuery) -> QuerySet:
 
 
 def _after(column: str, descending: bool, key, run_id) -> Q:
-    """The rows after (key, run_id) in the sort order; running runs (no duration) come last either way."""
+    """The rows after (key, run_id) in the sort order (`key` is never None here)."""
     beyond = "lt" if descending else "gt"
-    if column == "duration_ms" and key is None:
-        return Q(duration_ms__isnull=True, **{f"id__{beyond}": run_id})
     # "key <= k" (or >=) first, so that the database walks the index from k: a range, not a filter.
-    after = Q(**{f"{column}__{beyond}e": key}) & (Q(**{f"{column}__{beyond}": key}) | Q(**{f"id__{beyond}": run_id}))
-    return after | Q(duration_ms__isnull=True) if column == "duration_ms" else after
+    return Q(**{f"{column}__{beyond}e": key}) & (Q(**{f"{column}__{beyond}": key}) | Q(**{f"id__{beyond}": run_id}))
+
+
+def _ordered(runs: QuerySet, column: str, descending: bool, after: tuple | None, count: int) -> list[Run]:
+    if after is not None:
+        runs = runs.filter(_after(column, descending, *after))
+    sign = "-" if descending else ""
+    return list(runs.order_by(*dict.fromkeys((f"{sign}{column}", f"{sign}id")))[:count])
 
 
 def runs_find(query: RunQuery) -> tuple[list[Run], str | None]:
-    """One page of the runs matching `query` in its sort order, and the cursor of the next page (None: last)."""
+    """One page of the runs matching `query` in its sort order, and the cursor of the next page (None: last).
+
+    By duration, the finished runs come first, then the running ones (no duration yet) by id: two simple
+    index ranges, read one after the other, rather than one ORDER BY ... NULLS LAST that no index serves
+    both ways.
+    """
     column, descending = SORTS[query.sort]
     runs = runs_filtered(query).only(*SUMMARY_COLUMNS)
-    if query.after is not None:
-        runs = runs.filter(_after(column, descending, *query.after))
-    if column == "duration_ms":
-        key = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    wanted = query.limit + 1
+    if column != "duration_ms":
+        page = _ordered(runs, column, descending, query.after, wanted)
     else:
-        key = F(column).desc() if descending else F(column).asc()
-    page = list(runs.order_by(key, F("id").desc() if descending else F("id").asc())[: query.limit + 1])
+        key, run_id = query.after if query.after is not None else (0, None)
+        page = []
+        if key is not None:
+            finished = runs.filter(duration_ms__isnull=False)
+            page = _ordered(finished, column, descending, query.after, wanted)
+        if len(page) < wanted:
+            running = runs.filter(duration_ms__isnull=True)
+            if key is None:  # the cursor is among the running runs already
+                running = running.filter(**{f"id__{'lt' if descending else 'gt'}": run_id})
+            page += _ordered(running, "id", descending, None, wanted - len(page))
     if len(page) <= query.limit:
         return page, None
     page = page[: query.limit]
