@@ -2,7 +2,8 @@
 
 `workflowviz.bootstrap` fills these in at start-up: what happens after a unit of work commits
 (the relay sends its messages, the broadcaster publishes its records), where designs are loaded from,
-and what the reconciler's loop does besides reconciling (queue samples for the metrics).
+what the reconciler's loop does besides reconciling (queue samples for the metrics), and what is kept
+when a run ends (the metrics' rollups).
 """
 
 from collections.abc import Callable
@@ -17,6 +18,9 @@ class Hooks:
     design_loader: Callable[..., dict] | None = None
     # Called on every turn of the reconciler's loop.
     periodic: list[Callable[[], object]] = field(default_factory=list)
+    # Called with the run inside the transaction that ends it, once that unit's records are written
+    # (the metrics' rollups are kept here: a failure rolls the unit back, so no ended run is left uncounted).
+    run_ended: list[Callable[[object], None]] = field(default_factory=list)
 
 
 hooks = Hooks()
@@ -30,3 +34,8 @@ def after_commit_add(listener: Callable[[list, list], None]) -> None:
 def periodic_add(task: Callable[[], object]) -> None:
     if task not in hooks.periodic:
         hooks.periodic.append(task)
+
+
+def run_ended_add(listener: Callable[[object], None]) -> None:
+    if listener not in hooks.run_ended:
+        hooks.run_ended.append(listener)

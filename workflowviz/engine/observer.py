@@ -70,6 +70,7 @@ def run_finish(unit: Unit, status: str, *, reason: str = "") -> None:
         return
     run.status = status
     run.finished_at = timezone.now()
+    unit.ended = True
     elapsed_ms = (run.finished_at - run.created_at).total_seconds() * 1000
     run.duration_ms = max(0, round(elapsed_ms))
     unit.run_changed("status", "finished_at", "duration_ms")

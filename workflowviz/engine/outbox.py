@@ -25,6 +25,7 @@ class Unit:
         self.messages: list[OutboxMessage] = []
         self.due_again: list[OutboxMessage] = []  # existing messages made due now: sent after commit too
         self.run_fields: set[str] = set()
+        self.ended = False  # set by observer.run_finish: the run_ended hooks run once the records are written
 
     def record(
         self,
@@ -123,6 +124,9 @@ class Unit:
         self.run.save(update_fields=["next_seq", *sorted(self.run_fields)])
         OutboxMessage.objects.bulk_create(self.messages)
         EventRecord.objects.bulk_create(self.records)
+        if self.ended:
+            for listener in hooks.run_ended:
+                listener(self.run)
         messages, records = [*self.messages, *self.due_again], list(self.records)
         transaction.on_commit(lambda: after_commit(messages, records))
 

@@ -8,6 +8,7 @@ from workflowviz.engine.registry import service_names
 from .per_pattern import pattern_metrics, throughput_series
 from .per_step import COUNTED_KINDS, service_metrics, step_metrics
 from .queues import queue_series
+from .rollup_read import rollup_figures, rollup_totals, rollups_serve
 from .rows import EVENT_COLUMNS, RUN_COLUMNS, STEP_COLUMNS, EventRow, RunRow, StepRow
 from .windows import Window
 
@@ -16,23 +17,43 @@ def metrics_get(*, window_seconds: int, pattern: str | None = None, workflow: st
     """Run, step, service and queue metrics over the runs started in the last `window_seconds`.
 
     The window selects runs by when they started, so every figure is about the same runs. Queue samples
-    belong to no run: they are the queues' state during the window, whatever the filters.
+    belong to no run: they are the queues' state during the window, whatever the filters. Windows over
+    20 min read the rollups kept as runs end (rollup_read.py); shorter ones read the records.
     """
     window = Window(end=now or timezone.now(), seconds=window_seconds)
-    runs, steps, events = rows_read(window=window, pattern=pattern, workflow=workflow)
     patterns = [pattern] if pattern else list(Pattern.values)
     services = service_names()
+    if rollups_serve(window):
+        totals, workflows = rollup_totals(window, pattern=pattern, workflow=workflow)
+        figures = rollup_figures(totals, patterns=patterns, services=services, window=window)
+    else:
+        workflows = workflows_in(window)
+        figures = records_figures(
+            window=window, pattern=pattern, workflow=workflow, patterns=patterns, services=services
+        )
     return {
         "window": window.to_json(),
         "filters": {"pattern": pattern, "workflow": workflow},
-        "workflows": workflows_in(window),
+        "workflows": workflows,
+        "runs": figures["runs"],
+        "patterns": figures["patterns"],
+        "throughput": figures["throughput"],
+        "steps": figures["steps"],
+        "services": figures["services"],
+        "queues": queue_series(window=window, services=services),
+        "generated_at": timezone.now().isoformat(),
+    }
+
+
+def records_figures(*, window: Window, pattern, workflow, patterns: list[str], services: list[str]) -> dict:
+    """The figures computed from every run, step and event record of the window (short windows)."""
+    runs, steps, events = rows_read(window=window, pattern=pattern, workflow=workflow)
+    return {
         "runs": len(runs),
         "patterns": pattern_metrics(runs=runs, steps=steps, patterns=patterns, window=window),
         "throughput": throughput_series(runs=runs, steps=steps, patterns=patterns, window=window),
         "steps": step_metrics(steps=steps, events=events, patterns=patterns),
         "services": service_metrics(steps=steps, events=events, services=services),
-        "queues": queue_series(window=window, services=services),
-        "generated_at": timezone.now().isoformat(),
     }
 
 
