@@ -9,7 +9,8 @@ and buyer email, and its times moved to a start spread over the last days (and s
 last between a fraction of a second and a few seconds). Rows are written in large batches:
 `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL.
 
-The seeded runs have no orders, emails or shipments of their own: only the runs' own rows are copied
+The seeded runs of the last 25 hours are counted into the metrics' rollups (what the engine does as a
+run ends). The seeded runs have no orders, emails or shipments of their own: only the runs' own rows are copied
 (their order ids start above 10^9, so they never meet a real order's). The relay and the broadcaster
 are switched off while the templates run: nothing is sent to Redis.
 """
@@ -33,6 +34,7 @@ from workflowviz.engine.delivery import deliver
 from workflowviz.engine.hooks import hooks
 from workflowviz.engine.models import FINAL_RUN_STATUSES, EventRecord, JoinState, OutboxMessage, Run, StepState
 from workflowviz.engine.runs import run_start
+from workflowviz.metrics.rollups import rollups_add
 
 from .demo import demo_seed
 
@@ -46,6 +48,9 @@ MS_KEYS = {"elapsed_ms", "ms", "queue_wait_ms"}
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 TOKEN = re.compile(r'"@@([A-Z])([^@"]*)@@"')
 BATCH_RUNS = 2000
+# Seeded runs that started this recently are counted into the metrics' rollups (the metrics page's longest
+# window is 24 hours; older rollups are never read).
+ROLLUP_HOURS = 25
 # From this many runs on PostgreSQL, the run tables' secondary indexes are dropped and built again at the end.
 REBUILD_INDEXES_FROM = 50_000
 
@@ -375,10 +380,12 @@ def history_seed(
 
 def _copy_all(runs, templates, weights, rng, now, span, order_base, buyers, batch_runs, seeded, postgres, progress):
     started = time.monotonic() - seeded.templates_seconds
+    recent_from = now - timedelta(hours=ROLLUP_HOURS)
     done = 0
     while done < runs:
         count = min(batch_runs, runs - done)
         rows: dict[type, list] = {model: [] for model in Template.MODELS}
+        recent = []
         for i in range(count):
             template = rng.choices(templates, weights)[0]
             clone = Clone(
@@ -389,11 +396,15 @@ def _copy_all(runs, templates, weights, rng, now, span, order_base, buyers, batc
                 start=now - timedelta(seconds=60 + rng.random() * span),
                 stretch=rng.uniform(3, 20),
             )
+            if clone.start >= recent_from:
+                recent.append(clone.run_id)
             for model in Template.MODELS:
                 rows[model].extend(row_values(plan, clone, postgres) for plan in template.plans[model])
             seeded.records += template.records
             seeded.by_status[template.status] = seeded.by_status.get(template.status, 0) + 1
         _write(rows, postgres)
+        if recent:
+            rollups_add(recent)
         done += count
         seeded.runs = done
         seeded.seconds = time.monotonic() - started
