@@ -356,6 +356,9 @@ def main(argv=None) -> int:
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--days", type=float, default=10.0, help="Seeded runs start over this many days.")
     parser.add_argument("--skip-prune", action="store_true")
+    parser.add_argument(
+        "--skip-rollups", action="store_true", help="Do not count the last 25 h into the rollups again (done before)."
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder (logs).")
     parser.add_argument("--drop", action="store_true", help="Drop the scratch PostgreSQL database at the end.")
     args = parser.parse_args(argv)
@@ -384,8 +387,9 @@ def main(argv=None) -> int:
             )
             results["seed"] = seed.stdout.strip().splitlines()[-1]
             log(results["seed"])
-        results["rollups"] = recent_rollups_count()
-        log(f"rollups of the last 25 h: {results['rollups']}")
+        if not args.skip_rollups:
+            results["rollups"] = recent_rollups_count()
+            log(f"rollups of the last 25 h: {results['rollups']}")
         analyze()
         results["counts"] = table_counts()
         log(f"database: {results['counts']}")

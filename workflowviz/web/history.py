@@ -445,6 +445,11 @@ def _indexes_drop() -> list[str]:
 
 def _indexes_create(statements: list[str]) -> None:
     with connection.cursor() as cursor:
+        # The template runs updated rows of these tables: an index built over their dead versions would be
+        # unusable (pg_index.indcheckxmin) until every transaction older than it ended. VACUUM removes them,
+        # unless a transaction older than the seed, in any database of the server, still runs.
+        for model in (Run, StepState, JoinState, OutboxMessage):
+            cursor.execute(f"VACUUM {model._meta.db_table}")
         cursor.execute("SET maintenance_work_mem = '512MB'")
         for statement in statements:
             cursor.execute(statement)
