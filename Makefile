@@ -7,7 +7,7 @@ NODE_BIN := node_modules/.bin
 # Our own JavaScript: the browser modules and their node unit tests.
 JS := static/js tests/js
 
-.PHONY: run test test-fast bench lint lint-js test-js setup setup-run clean
+.PHONY: run test test-fast bench bench-scale lint lint-js test-js setup setup-run clean
 
 # Running needs requirements.txt and the front-end packages; developing (tests, linters, bench) needs
 # requirements-dev.txt on top.
@@ -48,6 +48,12 @@ test-fast: setup
 
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The runs explorer, run pages, metrics and retention at scale (issue 13): 1,000,000 seeded runs on
+# PostgreSQL (DATABASE_URL, by default a scratch database wfv_scale on 127.0.0.1:5432), SCALE_RUNS to choose;
+# DATABASE_URL=sqlite:///… for SQLite (100,000 runs). Never part of `make test`. See bench/README.md.
+bench-scale: setup
+	$(PY) -m bench.scale $(SCALE_ARGS)
 
 lint: setup lint-js
 	$(PY) -m ruff check .

@@ -192,6 +192,12 @@ RECONCILE_GRACE_SECONDS = float(os.environ.get("RECONCILE_GRACE_SECONDS", "3"))
 RECONCILE_STARTED_AFTER = float(os.environ.get("RECONCILE_STARTED_AFTER", "20"))
 RECONCILE_INTERVAL = float(os.environ.get("RECONCILE_INTERVAL", "1"))
 
+# Retention (workflowviz/engine/retention.py): the reconciler deletes, once an hour, the finished runs
+# started longer ago than this ("30m", "12h", "7d"; empty keeps everything), with their records, outbox
+# messages and step states; RUN_RETENTION_KEEP_FAILED=1 keeps the failed and compensated ones.
+RUN_RETENTION = os.environ.get("RUN_RETENTION", "").strip()
+RUN_RETENTION_KEEP_FAILED = os.environ.get("RUN_RETENTION_KEEP_FAILED", "").strip().lower() in ("1", "true", "yes")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,3 +24,19 @@ def check_compensations_are_registered(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register()
+def check_run_retention(app_configs=None, **kwargs):
+    from django.conf import settings
+
+    from .retention import BadDuration, duration_parse
+
+    if not settings.RUN_RETENTION:
+        return []
+    try:
+        duration_parse(settings.RUN_RETENTION)
+    except BadDuration as bad:
+        hint = "Set it like 7d or 12h, or leave it empty to keep every run."
+        return [checks.Error(f"RUN_RETENTION: {bad}", hint=hint, id="workflowviz.E002")]
+    return []
