@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from rq import Worker
 
 from workflowviz.engine.faults import CACHE_SECONDS, service_down_set
@@ -37,6 +37,13 @@ def wait_until(check, *, timeout: float, what: str, every: float = 0.05):
             return value
         assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
         time.sleep(every)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Users made by the tests get a cheap hash (see tests/hashers.py); tests that set their own hashers win."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.FastPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]):
+        yield
 
 
 @pytest.fixture
