@@ -26,6 +26,26 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _sql_flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """PostgreSQL's flush between transactional tests, without TRUNCATE.
+
+    TRUNCATE makes new files for every table and index (37 tables: 1.2 to 1.9 s per flush on a loaded
+    2-core machine); DELETE of the few rows a test left takes 0.04 s. The same guarantees: the EXCLUSIVE
+    lock waits for every transaction still writing (a worker's) and keeps new writes out until the flush
+    commits, as TRUNCATE's lock does (reads go on), and the foreign keys Django makes are checked at commit.
+    """
+    if not tables or reset_sequences or allow_cascade:
+        return _sql_flush_truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    names = [style.SQL_FIELD(self.quote_name(table)) for table in sorted(tables)]
+    lock = f"{style.SQL_KEYWORD('LOCK TABLE')} {', '.join(names)} {style.SQL_KEYWORD('IN EXCLUSIVE MODE')};"
+    return [lock, *(f"{style.SQL_KEYWORD('DELETE FROM')} {name};" for name in names)]
+
+
+if connection.vendor == "postgresql":
+    _sql_flush_truncate = type(connection.ops).sql_flush
+    type(connection.ops).sql_flush = _sql_flush_by_delete
+
+
 def wait_until(check, *, timeout: float, what: str, every: float = 0.05):
     """Poll `check` until it returns something true (returned) or `timeout` seconds passed (failed, naming `what`).
 
