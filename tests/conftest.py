@@ -7,7 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from rq import Worker
 
@@ -41,9 +41,22 @@ def _sql_flush_by_delete(self, style, tables, *, reset_sequences=False, allow_ca
     return [lock, *(f"{style.SQL_KEYWORD('DELETE FROM')} {name};" for name in names)]
 
 
+def _execute_sql_flush_retrying(self, sql_list):
+    """The flush again when PostgreSQL chose it as a deadlock's victim: a worker still finishing a step holds
+    a table the lock wants while it waits for one the lock took (the worker's transaction then goes on)."""
+    for attempt in range(5):
+        try:
+            return _execute_sql_flush(self, sql_list)
+        except OperationalError as error:
+            if attempt == 4 or getattr(error.__cause__, "sqlstate", None) != "40P01":  # deadlock_detected
+                raise
+
+
 if connection.vendor == "postgresql":
     _sql_flush_truncate = type(connection.ops).sql_flush
+    _execute_sql_flush = type(connection.ops).execute_sql_flush
     type(connection.ops).sql_flush = _sql_flush_by_delete
+    type(connection.ops).execute_sql_flush = _execute_sql_flush_retrying
 
 
 def wait_until(check, *, timeout: float, what: str, every: float = 0.05):
