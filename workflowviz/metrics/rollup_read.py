@@ -8,6 +8,7 @@ records give, except percentiles, read from summed histograms (±5 %, see rollup
 
 import math
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db.models import Max, Q, Sum
 
@@ -143,7 +144,8 @@ def histogram_percentiles(buckets: dict[int, int], largest_us: int, qs=(50, 95, 
     result: dict = {"n": n}
     if n == 0:
         return {**result, **{f"p{q}": None for q in qs}, "max": None}
-    largest = largest_us / 1000
+    # The same float arithmetic as the records' figures (rows.py), so that max rounds to the same 0.1 ms.
+    largest = timedelta(microseconds=largest_us).total_seconds() * 1000
     ordered = sorted(buckets.items())
 
     def value_at(rank: int) -> float:
