@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.engine.factories import message_make, run_make
 from workflowviz.engine.models import EventRecord, JoinState, OutboxMessage, Run, RunStatus, StepState
-from workflowviz.engine.retention import HourlyRetention
+from workflowviz.engine.retention import HourlyRetention, batch_size_next
 
 
 def run_aged(status: str, days: float) -> Run:
@@ -96,3 +96,11 @@ def test_the_reconcilers_loop_applies_the_setting(transactional_db, settings):
     OutboxMessage.objects.update(processed_at=timezone.now())  # nothing for the reconciler to send
     call_command("run_reconciler", "--once")
     assert old_ok.pk not in left() and old_failed.pk in left()
+
+
+def test_a_batch_that_held_the_database_too_long_makes_the_next_one_smaller_and_a_quick_one_larger():
+    # 500 runs in 0.7 s (SQLite's write lock held that long): the next batch takes what fits in 50 ms.
+    assert batch_size_next(500, 0.7, most=500) == 35
+    assert batch_size_next(35, 0.01, most=500) == 175
+    assert batch_size_next(400, 0.001, most=500) == 500  # never more than asked for
+    assert batch_size_next(3, 5.0, most=500) == 1  # never nothing
